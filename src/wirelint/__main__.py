@@ -1,0 +1,3 @@
+from wirelint.cli.app import main
+
+main()

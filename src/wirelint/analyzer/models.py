@@ -1,0 +1,256 @@
+"""Frozen facts the analyzer collects from source, and the graph's value objects.
+
+Everything here is small plain data: per-file facts are pickled into the cache and sent between processes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True, slots=True)
+class Location:
+    """A span in a file; lines and columns are 1-based."""
+
+    path: str
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+
+
+# --- expressions -----------------------------------------------------------------------------------------
+# The resolver only needs a few expression shapes; everything else is kept as source text.
+
+
+class Expr:
+    __slots__ = ()
+
+
+@dataclass(frozen=True, slots=True)
+class NameExpr(Expr):
+    name: str
+
+
+@dataclass(frozen=True, slots=True)
+class AttributeExpr(Expr):
+    value: Expr
+    attr: str
+
+
+@dataclass(frozen=True, slots=True)
+class CallExpr(Expr):
+    func: Expr
+    args: tuple[Expr, ...]
+    keywords: tuple[tuple[str, Expr], ...]
+    line: int
+    column: int
+    has_star_args: bool = False
+
+    def keyword(self, name: str) -> Expr | None:
+        for key, value in self.keywords:
+            if key == name:
+                return value
+        return None
+
+    def argument(self, position: int, name: str) -> Expr | None:
+        """The argument passed at `position` or as keyword `name`."""
+        if position < len(self.args):
+            return self.args[position]
+        return self.keyword(name)
+
+
+@dataclass(frozen=True, slots=True)
+class SubscriptExpr(Expr):
+    value: Expr
+    items: tuple[Expr, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class StringExpr(Expr):
+    value: str
+
+
+@dataclass(frozen=True, slots=True)
+class FormattedStringExpr(Expr):
+    """An f-string or a `+` concatenation: its parts, joined when all are known."""
+
+    parts: tuple[Expr, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class SequenceExpr(Expr):
+    items: tuple[Expr, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class LambdaExpr(Expr):
+    """A lambda; its parameters are recorded as a FunctionFacts under `qualname`."""
+
+    qualname: str
+    line: int
+
+
+@dataclass(frozen=True, slots=True)
+class OtherExpr(Expr):
+    text: str
+
+
+def render(expr: Expr | None) -> str:
+    """Short source-like text of an expression, for messages and unresolved node ids."""
+    match expr:
+        case None:
+            return ""
+        case NameExpr(name):
+            return name
+        case AttributeExpr(value, attr):
+            return f"{render(value)}.{attr}"
+        case CallExpr(func, args, keywords):
+            inner = [render(a) for a in args] + [f"{k}={render(v)}" for k, v in keywords]
+            return f"{render(func)}({', '.join(inner)})"
+        case SubscriptExpr(value, items):
+            return f"{render(value)}[{', '.join(render(i) for i in items)}]"
+        case StringExpr(value):
+            return repr(value)
+        case FormattedStringExpr(parts):
+            return " + ".join(render(p) for p in parts)
+        case SequenceExpr(items):
+            return f"[{', '.join(render(i) for i in items)}]"
+        case LambdaExpr():
+            return "lambda"
+        case OtherExpr(text):
+            return text
+    return "?"
+
+
+# --- per-module facts ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Parameter:
+    name: str
+    kind: str  # positional_only | positional | var_positional | keyword_only | var_keyword
+    annotation: Expr | None
+    default: Expr | None
+    location: Location
+
+
+@dataclass(frozen=True, slots=True)
+class FunctionFacts:
+    qualname: str
+    name: str
+    parameters: tuple[Parameter, ...]
+    is_async: bool
+    yields: bool
+    decorators: tuple[Expr, ...]
+    returns: tuple[Expr, ...]
+    location: Location
+    scope: str  # qualname of the enclosing function scope ("" for module level)
+    class_qualname: str | None = None  # set for methods
+    is_lambda: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class ClassFacts:
+    qualname: str
+    name: str
+    bases: tuple[Expr, ...]
+    decorators: tuple[Expr, ...]
+    methods: tuple[str, ...]
+    fields: tuple[Parameter, ...]  # annotated class-level names, in order (dataclass / pydantic fields)
+    location: Location
+    scope: str
+
+
+@dataclass(frozen=True, slots=True)
+class Binding:
+    """What a name is bound to in one scope; the last binding in source order wins."""
+
+    kind: str  # function | class | assign | type_alias | import | import_module | parameter
+    target: str = ""  # qualname for function/class, dotted name for imports
+    value: Expr | None = None  # assign / type_alias
+    annotation: Expr | None = None  # assign
+    line: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class ScopeFacts:
+    qualname: str  # "" for the module
+    parent: str | None  # enclosing function scope (class bodies are skipped, as in Python)
+    bindings: dict[str, Binding] = field(default_factory=dict)
+    star_imports: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class RouteFacts:
+    """A route registration: `@router.get(...)` on a function or `router.add_api_route(...)`."""
+
+    scope: str
+    router: Expr
+    method: str  # get, post, ..., api_route, websocket, add_api_route, add_api_websocket_route
+    call: CallExpr
+    endpoint: Expr  # NameExpr of the decorated function (resolved in `scope`) or the add_api_route argument
+    location: Location
+
+
+@dataclass(frozen=True, slots=True)
+class IncludeFacts:
+    scope: str
+    parent: Expr
+    child: Expr
+    call: CallExpr
+    location: Location
+
+
+@dataclass(frozen=True, slots=True)
+class ParseErrorFacts:
+    message: str
+    line: int
+    column: int
+
+
+@dataclass(frozen=True, slots=True)
+class ModuleFacts:
+    module: str
+    path: str
+    is_package: bool
+    functions: dict[str, FunctionFacts]
+    classes: dict[str, ClassFacts]
+    scopes: dict[str, ScopeFacts]
+    routes: tuple[RouteFacts, ...]
+    includes: tuple[IncludeFacts, ...]
+    parse_error: ParseErrorFacts | None = None
+    line_count: int = 0
+
+    @classmethod
+    def failed(cls, module: str, path: str, is_package: bool, error: ParseErrorFacts) -> ModuleFacts:
+        return cls(module, path, is_package, {}, {}, {"": ScopeFacts("", None)}, (), (), error)
+
+
+# --- the graph's value objects ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class RouteInfo:
+    methods: tuple[str, ...]
+    path: str
+    app: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class Node:
+    id: str
+    kind: str  # endpoint | provider | class | instance | factory | unresolved
+    location: Location | None  # None for names outside the analyzed files
+    yields: bool = False
+    class_id: str | None = None
+    reason: str | None = None  # why a node is unresolved
+
+
+@dataclass(frozen=True, slots=True)
+class Edge:
+    source: str
+    target: str
+    via: str  # param | decorator | router | include | app
+    location: Location | None
+    parameter: str | None = None
