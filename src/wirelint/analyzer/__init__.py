@@ -1,1 +1,5 @@
-"""wirelint.analyzer"""
+"""Source -> facts -> graph. Knows FastAPI, knows nothing of rules or output."""
+
+from .project import ProjectIndex, analyze
+
+__all__ = ["ProjectIndex", "analyze"]

@@ -166,9 +166,11 @@ class ClassFacts:
 class Binding:
     """What a name is bound to in one scope; the last binding in source order wins."""
 
-    kind: str  # function | class | assign | type_alias | import | import_module | parameter
+    # function | class | assign (incl. `X: TypeAlias = ...`) | type_statement (PEP 695 `type X = ...`)
+    # | import | import_module | parameter
+    kind: str
     target: str = ""  # qualname for function/class, dotted name for imports
-    value: Expr | None = None  # assign / type_alias
+    value: Expr | None = None  # assign / type_statement
     annotation: Expr | None = None  # assign
     line: int = 0
 
@@ -189,8 +191,9 @@ class RouteFacts:
     router: Expr
     method: str  # get, post, ..., api_route, websocket, add_api_route, add_api_websocket_route
     call: CallExpr
-    endpoint: Expr  # NameExpr of the decorated function (resolved in `scope`) or the add_api_route argument
+    endpoint: Expr | None  # the add_api_route endpoint argument; None for decorators
     location: Location
+    endpoint_qualname: str | None = None  # the decorated function
 
 
 @dataclass(frozen=True, slots=True)
@@ -221,6 +224,7 @@ class ModuleFacts:
     includes: tuple[IncludeFacts, ...]
     parse_error: ParseErrorFacts | None = None
     line_count: int = 0
+    complete: bool = True  # False for a module only scanned for its top-level names (see discovery)
 
     @classmethod
     def failed(cls, module: str, path: str, is_package: bool, error: ParseErrorFacts) -> ModuleFacts:

@@ -1,2 +1,131 @@
-def main() -> None:  # replaced by the typer app below
-    raise SystemExit(0)
+"""The `wirelint` command: graph, check, demo.
+
+Exit codes: 0 clean, 1 findings, 2 usage, configuration or internal error (one line on stderr).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+app = typer.Typer(
+    name="wirelint",
+    help="Static analysis of FastAPI dependency injection: the real Depends graph, and DI anti-patterns.",
+    add_completion=False,
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+)
+
+DEFAULT_CACHE_DIR = Path(".wirelint_cache")
+
+
+class GraphFormat(str, Enum):
+    json = "json"
+
+
+def fail(message: str) -> typer.Exit:
+    """Print one clear line on stderr and return the exit to raise (code 2)."""
+    typer.echo(f"wirelint: error: {message}", err=True)
+    return typer.Exit(2)
+
+
+def write_output(text: str, output: Path | None) -> None:
+    """Write to a file atomically (never half-written), or to stdout."""
+    if output is None:
+        sys.stdout.write(text)
+        return
+    target = output.absolute()
+    if target.parent and not target.parent.exists():
+        raise fail(f"output directory does not exist: {output.parent}")
+    handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as stream:
+            stream.write(text)
+        os.replace(temporary, target)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+PathsArgument = Annotated[
+    Optional[list[Path]], typer.Argument(help="Files or directories to analyze (default: the current directory).")
+]
+JobsOption = Annotated[
+    Optional[int], typer.Option("--jobs", "-j", min=1, help="Processes used for parsing (default: all cores).")
+]
+NoCacheOption = Annotated[bool, typer.Option("--no-cache", help="Neither read nor write the facts cache.")]
+CacheDirOption = Annotated[
+    Path, typer.Option("--cache-dir", help="Where per-file facts are cached.", show_default=True)
+]
+
+
+def run_analysis(paths: list[Path] | None, jobs: int | None, no_cache: bool, cache_dir: Path):
+    from ..analyzer import analyze
+    from ..analyzer.discovery import DiscoveryError
+
+    try:
+        return analyze(paths or [Path(".")], jobs=jobs, cache_dir=None if no_cache else cache_dir)
+    except DiscoveryError as error:
+        raise fail(str(error)) from None
+
+
+@app.command()
+def graph(
+    paths: PathsArgument = None,
+    format: Annotated[GraphFormat, typer.Option("--format", "-f", help="Output format.")] = GraphFormat.json,
+    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Write to this file.")] = None,
+    jobs: JobsOption = None,
+    no_cache: NoCacheOption = False,
+    cache_dir: CacheDirOption = DEFAULT_CACHE_DIR,
+) -> None:
+    """Build the Depends graph FastAPI would build, from source only, and print or write it."""
+    from ..report.graph_json import render_graph_json
+
+    index = run_analysis(paths, jobs, no_cache, cache_dir)
+    write_output(render_graph_json(index), output)
+
+
+@app.command()
+def demo(
+    output: Annotated[Path, typer.Option("--output", "-o", help="Where to write the sample app's graph.")] = Path(
+        "out/sample_app.graph.json"
+    ),
+) -> None:
+    """Analyze the bundled sample app: print its routes and dependencies and write its graph."""
+    from ..report.graph_json import render_graph_json
+    from ..report.summary import render_summary
+
+    root = Path(__file__).resolve().parents[3] / "sample_app"
+    if not (root / "main.py").is_file():
+        raise fail(f"the sample app is not next to this installation (looked in {root})")
+    from ..analyzer import analyze
+
+    cwd = Path.cwd()
+    os.chdir(root.parent)  # paths in the output are relative to the repository
+    try:
+        index = analyze([Path("sample_app")], cache_dir=None)
+    finally:
+        os.chdir(cwd)
+    sys.stdout.write(render_summary(index, color=sys.stdout.isatty() and "NO_COLOR" not in os.environ))
+    output.parent.mkdir(parents=True, exist_ok=True)
+    write_output(render_graph_json(index), output)
+    typer.echo(f"\ngraph written to {output}")
+
+
+def main() -> None:
+    try:
+        app()
+    except KeyboardInterrupt:
+        typer.echo("wirelint: interrupted", err=True)
+        raise SystemExit(130) from None
+    except Exception as error:  # a bug in wirelint: one line, exit 2, never a traceback wall in CI logs
+        typer.echo(f"wirelint: internal error: {type(error).__name__}: {error}", err=True)
+        if os.environ.get("WIRELINT_DEBUG"):
+            raise
+        raise SystemExit(2) from None

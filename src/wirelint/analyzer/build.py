@@ -1,0 +1,339 @@
+"""From module facts to the DependencyGraph, following FastAPI's own rules.
+
+Apps and routers are objects named by the variable that holds them. Routes attach to them; includes nest
+them (lazily, as FastAPI 0.137+ does, so include order does not matter). Each route gets its full path and
+the dependencies FastAPI would add to it: decorator, router (its own and every enclosing router's), include
+and app `dependencies=`. From every endpoint, and from every project function or class that declares a
+dependency (so that a cycle no route reaches yet is still in the graph), parameters are followed to the
+callables FastAPI would call.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from .graph import DependencyGraph
+from .models import CallExpr, Edge, Expr, Location, ModuleFacts, Node, RouteFacts, RouteInfo, render
+from .resolve import (
+    FASTAPI_APP,
+    FASTAPI_ROUTER,
+    Ctx,
+    DefSym,
+    DependsMarker,
+    ExternalSym,
+    ModuleSource,
+    Resolver,
+    Target,
+    UnknownSym,
+    VarSym,
+    unresolved,
+)
+
+_MAX_INCLUDE_DEPTH = 30
+
+
+@dataclass
+class _Route:
+    endpoint: Target
+    path: str
+    methods: tuple[str, ...]
+    dependencies: list[tuple[Expr, Ctx, str]]  # expression, context, module path
+    location: Location
+
+
+@dataclass
+class _Include:
+    child: "_Object"
+    prefix: str
+    dependencies: list[tuple[Expr, Ctx, str]]
+
+
+@dataclass
+class _Object:
+    id: str
+    kind: str  # app | router
+    module: ModuleFacts
+    ctx: Ctx
+    call: CallExpr
+    prefix: str = ""
+    dependencies: list[tuple[Expr, Ctx, str]] = field(default_factory=list)
+    routes: list[_Route] = field(default_factory=list)
+    includes: list[_Include] = field(default_factory=list)
+    included: bool = False
+
+
+class GraphBuilder:
+    def __init__(self, source: ModuleSource) -> None:
+        self.source = source
+        self.resolver = Resolver(source)
+        self.graph = DependencyGraph()
+        self.objects: dict[str, _Object] = {}
+        self._done: set = set()
+        self._queue: list[Target] = []
+        # Modules parsed up front; modules the resolver parses on demand later do not declare routes.
+        self._complete = [
+            facts for facts in (source.facts(name) for name in sorted(source.module_names()))
+            if facts is not None and facts.complete and facts.parse_error is None
+        ]
+
+    def complete_modules(self) -> list[ModuleFacts]:
+        return self._complete
+
+    # --- objects -----------------------------------------------------------------------------------------
+
+    def find_objects(self) -> None:
+        for facts in self.complete_modules():
+            for scope in facts.scopes.values():
+                for name, binding in scope.bindings.items():
+                    if binding.kind != "assign" or not isinstance(binding.value, CallExpr):
+                        continue
+                    ctx = Ctx(facts.module, scope.qualname)
+                    kind = self.object_kind(binding.value, ctx)
+                    if kind is None:
+                        continue
+                    sym = VarSym(facts.module, scope.qualname, name, binding)
+                    obj = _Object(sym.id, kind, facts, ctx, binding.value)
+                    obj.prefix = self.resolver.string_value(binding.value.keyword("prefix"), ctx) or ""
+                    obj.dependencies = [
+                        (expr, expr_ctx, facts.path)
+                        for expr, expr_ctx in self.resolver.expression_list(binding.value.keyword("dependencies"), ctx)
+                    ]
+                    self.objects[obj.id] = obj
+
+    def object_kind(self, call: CallExpr, ctx: Ctx) -> str | None:
+        func = self.resolver.deref(self.resolver.resolve(call.func, ctx))
+        name = self.resolver.qualified(func)
+        if name in FASTAPI_APP:
+            return "app"
+        if name in FASTAPI_ROUTER:
+            return "router"
+        if isinstance(func, DefSym) and func.kind == "class":
+            if self.resolver.is_subclass(func, FASTAPI_APP):
+                return "app"
+            if self.resolver.is_subclass(func, FASTAPI_ROUTER):
+                return "router"
+        return None
+
+    def object_of(self, expr: Expr, ctx: Ctx, depth: int = 0) -> _Object | None:
+        if depth > 20:
+            return None
+        if hasattr(expr, "attr") and expr.attr == "router":  # app.router is the app's own router
+            found = self.object_of(expr.value, ctx, depth + 1)
+            if found is not None:
+                return found
+        sym = self.resolver.resolve(expr, ctx)
+        if not isinstance(sym, VarSym):
+            return None
+        if sym.id in self.objects:
+            return self.objects[sym.id]
+        value = self.resolver.var_value(sym)
+        var_ctx = Ctx(sym.module, sym.scope)
+        if isinstance(value, CallExpr):
+            func = self.resolver.deref(self.resolver.resolve(value.func, var_ctx))
+            if isinstance(func, DefSym) and func.kind == "function":  # an app or router factory
+                facts = self.resolver.function_facts(func.module, func.qualname)
+                for returned in facts.returns if facts else ():
+                    found = self.object_of(returned, Ctx(func.module, facts.qualname), depth + 1)
+                    if found is not None:
+                        return found
+            return None
+        if value is not None and not isinstance(value, CallExpr):
+            return self.object_of(value, var_ctx, depth + 1)
+        return None
+
+    def is_foreign(self, expr: Expr, ctx: Ctx) -> bool:
+        """A receiver known not to be FastAPI (`@cache.get(...)` on a library object): not a route."""
+        sym = self.resolver.resolve(expr, ctx)
+        if isinstance(sym, ExternalSym):
+            return not sym.name.startswith(("fastapi", "starlette"))
+        if isinstance(sym, VarSym) and isinstance(self.resolver.var_value(sym), CallExpr):
+            func = self.resolver.deref(self.resolver.resolve(self.resolver.var_value(sym).func,
+                                                              Ctx(sym.module, sym.scope)))
+            return isinstance(func, (ExternalSym, DefSym)) and not (
+                isinstance(func, DefSym) and func.kind == "function"
+            )
+        return False
+
+    # --- routes and includes -----------------------------------------------------------------------------
+
+    def attach_routes(self) -> None:
+        for facts in self.complete_modules():
+            for route in facts.routes:
+                self.attach_route(facts, route)
+            for include in facts.includes:
+                ctx = Ctx(facts.module, include.scope)
+                parent = self.object_of(include.parent, ctx)
+                if parent is None:
+                    if not self.is_foreign(include.parent, ctx):
+                        self.unresolved_site(facts, include.location, render(include.parent),
+                                             "include_router on something that is not a known app or router")
+                    continue
+                child = self.object_of(include.child, ctx)
+                if child is None:
+                    self.unresolved_site(facts, include.location, render(include.child),
+                                         "router computed at run time; its routes are not in the graph")
+                    continue
+                child.included = True
+                parent.includes.append(
+                    _Include(
+                        child,
+                        self.resolver.string_value(include.call.keyword("prefix"), ctx) or "",
+                        [(e, c, facts.path) for e, c in
+                         self.resolver.expression_list(include.call.keyword("dependencies"), ctx)],
+                    )
+                )
+
+    def attach_route(self, facts: ModuleFacts, route: RouteFacts) -> None:
+        ctx = Ctx(facts.module, route.scope)
+        if route.endpoint_qualname is not None:
+            function = facts.functions.get(route.endpoint_qualname)
+            if function is None:
+                return
+            endpoint = self.resolver.function_target(
+                facts.module, function, f"{facts.module}.{function.qualname}", "endpoint"
+            )
+        else:
+            endpoint = self.resolver.callable_target(route.endpoint, ctx)
+            if endpoint.kind in ("provider", "factory", "class", "instance"):
+                endpoint = Target(**{name: getattr(endpoint, name) for name in Target.__slots__} | {"kind": "endpoint"})
+        owner = self.object_of(route.router, ctx)
+        if owner is None:
+            if self.is_foreign(route.router, ctx):
+                return
+            self.add_target(endpoint)
+            self.unresolved_site(facts, route.location, render(route.router),
+                                 "route registered on something that is not a known app or router")
+            return
+        call = route.call
+        if route.method in ("websocket", "add_api_websocket_route"):
+            methods = ("WEBSOCKET",)
+        elif route.method in ("api_route", "add_api_route"):
+            listed = self.resolver.string_list(call.keyword("methods"), ctx)
+            methods = tuple(sorted({m.upper() for m in listed})) if listed else ("GET",)
+        else:
+            methods = (route.method.upper(),)
+        path = self.resolver.string_value(call.argument(0, "path"), ctx) or ""
+        dependencies = [(e, c, facts.path) for e, c in
+                        self.resolver.expression_list(call.keyword("dependencies"), ctx)]
+        owner.routes.append(_Route(endpoint, path, methods, dependencies, route.location))
+
+    def expand(self) -> None:
+        for obj in sorted(self.objects.values(), key=lambda o: o.id):
+            if obj.kind == "app":
+                self._expand(obj, obj.id, "", [], [obj.id])
+        for obj in sorted(self.objects.values(), key=lambda o: o.id):
+            if obj.kind == "router" and not obj.included:
+                self._expand(obj, None, "", [], [obj.id])
+
+    def _expand(self, obj: _Object, app: str | None, outer_prefix: str,
+                outer_dependencies: list[tuple[Expr, Ctx, str, str]], stack: list[str]) -> None:
+        own_via = "app" if obj.kind == "app" else "router"
+        dependencies = outer_dependencies + [(e, c, p, own_via) for e, c, p in obj.dependencies]
+        prefix = outer_prefix + obj.prefix
+        for route in obj.routes:
+            endpoint_id = self.add_target(route.endpoint)
+            self.graph.add_route(endpoint_id, RouteInfo(route.methods, prefix + route.path, app))
+            for expr, ctx, path, via in dependencies + [(e, c, p, "decorator") for e, c, p in route.dependencies]:
+                self.list_dependency(endpoint_id, expr, ctx, path, via)
+        if len(stack) > _MAX_INCLUDE_DEPTH:
+            return
+        for include in obj.includes:
+            if include.child.id in stack:
+                continue  # a router including itself: FastAPI would recurse forever; not a route source
+            self._expand(
+                include.child,
+                app,
+                prefix + include.prefix,
+                dependencies + [(e, c, p, "include") for e, c, p in include.dependencies],
+                stack + [include.child.id],
+            )
+
+    def list_dependency(self, source: str, expr: Expr, ctx: Ctx, path: str, via: str) -> None:
+        line = getattr(expr, "line", 0)
+        location = Location(path, line, getattr(expr, "column", 0), line, getattr(expr, "column", 0))
+        marker = self.resolver.marker(expr, ctx)
+        if isinstance(marker, DependsMarker):
+            if marker.dependency is None:
+                target = unresolved(ctx.module, line, render(expr), "Depends() in dependencies= has no callable")
+            else:
+                target = self.resolver.callable_target(marker.dependency, marker.ctx)
+        else:
+            target = unresolved(ctx.module, line, render(expr), "not a Depends(...) marker")
+        target_id = self.add_target(target, location)
+        self.graph.add_edge(Edge(source, target_id, via, location))
+
+    def unresolved_site(self, facts: ModuleFacts, location: Location, text: str, reason: str) -> None:
+        self.add_target(unresolved(facts.module, location.line, text, reason), location)
+
+    # --- the worklist ------------------------------------------------------------------------------------
+
+    def add_target(self, target: Target, site: Location | None = None) -> str:
+        kind = target.kind
+        if kind == "external":
+            leaf = target.id.rstrip("()").rsplit(".", 1)[-1]
+            kind = "instance" if target.id.endswith("()") else ("class" if leaf[:1].isupper() else "provider")
+            self.graph.add_node(Node(target.id, kind, None))
+            return target.id
+        if kind == "unresolved":
+            self.graph.add_node(Node(target.id, "unresolved", site, reason=target.reason))
+            return target.id
+        self.graph.add_node(Node(target.id, kind, target.location, target.yields, target.class_id))
+        key = (target.id, target.env, target.drop, target.overrides)
+        if key not in self._done:
+            self._done.add(key)
+            self._queue.append(target)
+        return target.id
+
+    def drain(self) -> None:
+        while self._queue:
+            target = self._queue.pop()
+            for spec in self.resolver.parameters(target):
+                found = self.resolver.dependency_of(spec.parameter, spec.ctx, spec.default, spec.default_ctx)
+                if found is None:
+                    continue
+                marker, dependency, dependency_ctx = found
+                if dependency is None:
+                    dependency_target = unresolved(spec.ctx.module, spec.parameter.location.line,
+                                                   spec.parameter.name, "Depends() on a parameter without annotation")
+                else:
+                    dependency_target = self.resolver.callable_target(dependency, dependency_ctx)
+                target_id = self.add_target(dependency_target, spec.parameter.location)
+                self.graph.add_edge(
+                    Edge(target.id, target_id, "param", spec.parameter.location, spec.parameter.name)
+                )
+
+    def seed_declarations(self) -> None:
+        """Project functions and classes that declare dependencies, mounted or not."""
+        for facts in self.complete_modules():
+            for function in facts.functions.values():
+                if function.is_lambda or "<locals>" in function.qualname:
+                    continue
+                if function.class_qualname is not None:
+                    if function.name != "__init__":
+                        continue
+                    target = self.resolver.class_target(DefSym(facts.module, function.class_qualname, "class"))
+                else:
+                    target = self.resolver.function_target(
+                        facts.module, function, f"{facts.module}.{function.qualname}", "provider"
+                    )
+                if target.id in self.graph or target.kind == "unresolved":
+                    continue
+                if any(
+                    self.resolver.dependency_of(spec.parameter, spec.ctx, spec.default, spec.default_ctx)
+                    for spec in self.resolver.parameters(target)
+                ):
+                    self.add_target(target)
+                    self.drain()
+
+    def build(self) -> DependencyGraph:
+        self.find_objects()
+        self.attach_routes()
+        self.expand()
+        self.drain()
+        self.seed_declarations()
+        return self.graph
+
+
+def build_graph(source: ModuleSource) -> DependencyGraph:
+    """The dependency graph of a project (see the module docstring)."""
+    return GraphBuilder(source).build()

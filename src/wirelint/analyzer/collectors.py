@@ -1,0 +1,530 @@
+"""Facts from one pass over one module: scopes and bindings, functions, classes, routes, includes.
+
+The collector never resolves names across modules; it records what each name is bound to in each scope
+(see `Binding`) and leaves the meaning to `resolve`. Expressions are kept in the small IR of `models`.
+"""
+
+from __future__ import annotations
+
+import libcst as cst
+
+from .models import (
+    AttributeExpr,
+    Binding,
+    CallExpr,
+    ClassFacts,
+    Expr,
+    FormattedStringExpr,
+    FunctionFacts,
+    IncludeFacts,
+    LambdaExpr,
+    Location,
+    ModuleFacts,
+    NameExpr,
+    OtherExpr,
+    Parameter,
+    ParseErrorFacts,
+    RouteFacts,
+    ScopeFacts,
+    SequenceExpr,
+    StringExpr,
+    SubscriptExpr,
+)
+from .discovery import resolve_relative
+from .parsing import SourceDecodeError, Span, decode_source, parse_module, positions_of
+
+ROUTE_DECORATORS = frozenset(
+    {"get", "post", "put", "patch", "delete", "head", "options", "trace", "api_route", "websocket"}
+)
+ROUTE_CALLS = frozenset({"add_api_route", "add_api_websocket_route"})
+_POSITIONED = (cst.FunctionDef, cst.ClassDef, cst.Param, cst.Call, cst.Lambda)
+
+
+def collect_module(module: str, path: str, data: bytes, is_package: bool) -> ModuleFacts:
+    """Parse `data` and collect its facts; a file that does not decode or parse gives a failed ModuleFacts."""
+    try:
+        source = decode_source(data)
+    except SourceDecodeError as error:
+        return ModuleFacts.failed(module, path, is_package, ParseErrorFacts(str(error), 1, 1))
+    try:
+        tree = parse_module(source)
+    except cst.ParserSyntaxError as error:
+        message = str(error).splitlines()[0] if str(error) else "syntax error"
+        return ModuleFacts.failed(
+            module, path, is_package, ParseErrorFacts(message, error.raw_line, error.raw_column + 1)
+        )
+    except RecursionError:
+        return ModuleFacts.failed(module, path, is_package, ParseErrorFacts("source nested too deeply", 1, 1))
+    collector = _Collector(module, path, is_package, positions_of(tree, _POSITIONED))
+    try:
+        tree.visit(collector)
+    except RecursionError:
+        return ModuleFacts.failed(module, path, is_package, ParseErrorFacts("source nested too deeply", 1, 1))
+    return ModuleFacts(
+        module=module,
+        path=path,
+        is_package=is_package,
+        functions=collector.functions,
+        classes=collector.classes,
+        scopes={name: ScopeFacts(name, parent, bindings, tuple(stars)) for name, (parent, bindings, stars)
+                in collector.scopes.items()},
+        routes=tuple(collector.routes),
+        includes=tuple(collector.includes),
+        line_count=source.count("\n") + (0 if source.endswith("\n") or not source else 1),
+    )
+
+
+def dotted_name(node: cst.BaseExpression) -> str | None:
+    if isinstance(node, cst.Name):
+        return node.value
+    if isinstance(node, cst.Attribute):
+        base = dotted_name(node.value)
+        return f"{base}.{node.attr.value}" if base else None
+    return None
+
+
+class _Frame:
+    __slots__ = ("kind", "qualname", "scope", "class_facts")
+
+    def __init__(self, kind: str, qualname: str, scope: str) -> None:
+        self.kind = kind  # module | class | function
+        self.qualname = qualname  # qualname prefix for things defined inside
+        self.scope = scope  # the function scope names bind in ("" = module); for classes: the class body
+        self.class_facts: dict | None = None
+
+
+class _Collector(cst.CSTVisitor):
+    def __init__(self, module: str, path: str, is_package: bool, spans: dict[int, Span]) -> None:
+        self.module = module
+        self.path = path
+        self.is_package = is_package
+        self.spans = spans
+        self.functions: dict[str, FunctionFacts] = {}
+        self.classes: dict[str, ClassFacts] = {}
+        self.scopes: dict[str, tuple[str | None, dict[str, Binding], list[str]]] = {"": (None, {}, [])}
+        self.routes: list[RouteFacts] = []
+        self.includes: list[IncludeFacts] = []
+        self.frames: list[_Frame] = [_Frame("module", "", "")]
+        # per open function: [yields, returns]
+        self.function_state: list[list] = []
+        self.lambda_counter = 0
+
+    # --- helpers -----------------------------------------------------------------------------------------
+
+    def location(self, node: cst.CSTNode) -> Location:
+        span = self.spans.get(id(node))
+        if span is None:
+            return Location(self.path, 0, 0, 0, 0)
+        return Location(self.path, span[0], span[1] + 1, span[2], span[3] + 1)
+
+    @property
+    def frame(self) -> _Frame:
+        return self.frames[-1]
+
+    def function_scope(self) -> str:
+        """The function scope a name bound here lives in (class bodies bind into the class, see bind)."""
+        for frame in reversed(self.frames):
+            if frame.kind != "class":
+                return frame.scope
+        return ""
+
+    def bind(self, name: str, binding: Binding) -> None:
+        frame = self.frame
+        if frame.kind == "class":
+            return  # class-body names are not visible to methods; fields are recorded separately
+        self.scopes[frame.scope][1][name] = binding
+
+    def child_qualname(self, name: str) -> str:
+        frame = self.frame
+        if frame.kind == "module":
+            return name
+        if frame.kind == "class":
+            return f"{frame.qualname}.{name}"
+        return f"{frame.qualname}.<locals>.{name}"
+
+    # --- expressions -------------------------------------------------------------------------------------
+
+    def expr(self, node: cst.BaseExpression | None) -> Expr | None:
+        if node is None:
+            return None
+        if isinstance(node, cst.Name):
+            return NameExpr(node.value)
+        if isinstance(node, cst.Attribute):
+            return AttributeExpr(self.expr(node.value), node.attr.value)
+        if isinstance(node, cst.Call):
+            args: list[Expr] = []
+            keywords: list[tuple[str, Expr]] = []
+            star = False
+            for arg in node.args:
+                if arg.star:
+                    star = True
+                elif arg.keyword is not None:
+                    keywords.append((arg.keyword.value, self.expr(arg.value)))
+                else:
+                    args.append(self.expr(arg.value))
+            span = self.spans.get(id(node), (0, 0, 0, 0))
+            return CallExpr(self.expr(node.func), tuple(args), tuple(keywords), span[0], span[1] + 1, star)
+        if isinstance(node, cst.Subscript):
+            items = []
+            for element in node.slice:
+                if isinstance(element.slice, cst.Index):
+                    items.append(self.expr(element.slice.value))
+                else:
+                    items.append(OtherExpr("slice"))
+            return SubscriptExpr(self.expr(node.value), tuple(items))
+        if isinstance(node, cst.SimpleString):
+            value = node.evaluated_value
+            return StringExpr(value if isinstance(value, str) else value.decode("latin-1"))
+        if isinstance(node, cst.ConcatenatedString):
+            return self._join(self._string_parts(node))
+        if isinstance(node, cst.FormattedString):
+            return self._join(self._string_parts(node))
+        if isinstance(node, cst.BinaryOperation) and isinstance(node.operator, cst.Add):
+            left, right = self.expr(node.left), self.expr(node.right)
+            if isinstance(left, (StringExpr, FormattedStringExpr)) or isinstance(
+                right, (StringExpr, FormattedStringExpr)
+            ):
+                return self._join(self._flatten(left) + self._flatten(right))
+            return OtherExpr("BinaryOperation")
+        if isinstance(node, (cst.List, cst.Tuple, cst.Set)):
+            return SequenceExpr(
+                tuple(
+                    self.expr(element.value) if not isinstance(element, cst.StarredElement) else OtherExpr("*")
+                    for element in node.elements
+                )
+            )
+        if isinstance(node, cst.Lambda):
+            return self.lambda_expr(node)
+        return OtherExpr(type(node).__name__)
+
+    def _string_parts(self, node: cst.BaseExpression) -> list[Expr]:
+        if isinstance(node, cst.ConcatenatedString):
+            return self._string_parts(node.left) + self._string_parts(node.right)
+        if isinstance(node, cst.FormattedString):
+            parts: list[Expr] = []
+            for part in node.parts:
+                if isinstance(part, cst.FormattedStringText):
+                    parts.append(StringExpr(part.value.replace("{{", "{").replace("}}", "}")))
+                elif part.format_spec or part.conversion:
+                    parts.append(OtherExpr("formatted"))
+                else:
+                    parts.append(self.expr(part.expression))
+            return parts
+        return self._flatten(self.expr(node))
+
+    @staticmethod
+    def _flatten(expr: Expr) -> list[Expr]:
+        return list(expr.parts) if isinstance(expr, FormattedStringExpr) else [expr]
+
+    @staticmethod
+    def _join(parts: list[Expr]) -> Expr:
+        if all(isinstance(part, StringExpr) for part in parts):
+            return StringExpr("".join(part.value for part in parts))
+        return FormattedStringExpr(tuple(parts))
+
+    def annotation(self, node: cst.BaseExpression | None) -> Expr | None:
+        """An annotation: string annotations (and strings inside subscripts) are parsed as expressions."""
+        if node is None:
+            return None
+        if isinstance(node, cst.SimpleString):
+            value = node.evaluated_value
+            if isinstance(value, str):
+                try:
+                    parsed = cst.parse_expression(value.strip())
+                except (cst.ParserSyntaxError, RecursionError):
+                    return OtherExpr("string annotation")
+                return self.annotation(parsed)
+        if isinstance(node, cst.Subscript):
+            items = []
+            for position, element in enumerate(node.slice):
+                if not isinstance(element.slice, cst.Index):
+                    items.append(OtherExpr("slice"))
+                elif position == 0:
+                    items.append(self.annotation(element.slice.value))
+                else:
+                    items.append(self.expr(element.slice.value))
+            return SubscriptExpr(self.expr(node.value), tuple(items))
+        return self.expr(node)
+
+    def lambda_expr(self, node: cst.Lambda) -> LambdaExpr:
+        qualname = self.child_qualname("<lambda>")
+        key = f"{qualname}#{self.spans.get(id(node), (0, 0))[0]}:{self.lambda_counter}"
+        self.lambda_counter += 1
+        location = self.location(node)
+        self.functions[key] = FunctionFacts(
+            qualname=qualname,
+            name="<lambda>",
+            parameters=self.parameters(node.params),
+            is_async=False,
+            yields=False,
+            decorators=(),
+            returns=(),
+            location=location,
+            scope=self.function_scope(),
+            is_lambda=True,
+        )
+        return LambdaExpr(key, location.line)
+
+    def parameters(self, params: cst.Parameters) -> tuple[Parameter, ...]:
+        result: list[Parameter] = []
+
+        def add(param: cst.Param, kind: str) -> None:
+            result.append(
+                Parameter(
+                    name=param.name.value,
+                    kind=kind,
+                    annotation=self.annotation(param.annotation.annotation) if param.annotation else None,
+                    default=self.expr(param.default),
+                    location=self.location(param),
+                )
+            )
+
+        for param in params.posonly_params:
+            add(param, "positional_only")
+        for param in params.params:
+            add(param, "positional")
+        if isinstance(params.star_arg, cst.Param):
+            add(params.star_arg, "var_positional")
+        for param in params.kwonly_params:
+            add(param, "keyword_only")
+        if params.star_kwarg is not None:
+            add(params.star_kwarg, "var_keyword")
+        return tuple(result)
+
+    # --- definitions -------------------------------------------------------------------------------------
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
+        name = node.name.value
+        qualname = self.child_qualname(name)
+        frame = self.frame
+        class_qualname = frame.qualname if frame.kind == "class" else None
+        self.bind(name, Binding("function", target=qualname, line=self.location(node).line))
+        if frame.kind == "class" and frame.class_facts is not None:
+            frame.class_facts["methods"].append(name)
+        decorators = tuple(self.expr(d.decorator) for d in node.decorators)
+        for decorator in node.decorators:
+            self._route_decorator(decorator.decorator, qualname)
+        scope = qualname
+        self.scopes[scope] = (self.function_scope(), {}, [])
+        facts_args = dict(
+            qualname=qualname,
+            name=name,
+            parameters=self.parameters(node.params),
+            is_async=node.asynchronous is not None,
+            decorators=decorators,
+            location=self.location(node),
+            scope=self.function_scope(),
+            class_qualname=class_qualname,
+        )
+        for parameter in facts_args["parameters"]:
+            self.scopes[scope][1][parameter.name] = Binding("parameter", line=parameter.location.line)
+        self.frames.append(_Frame("function", qualname, scope))
+        self.function_state.append([False, [], facts_args])
+        return True
+
+    def leave_FunctionDef(self, original_node: cst.FunctionDef) -> None:
+        self.frames.pop()
+        yields, returns, facts_args = self.function_state.pop()
+        facts = FunctionFacts(yields=yields, returns=tuple(returns), **facts_args)
+        self.functions[facts.qualname] = facts
+
+    def visit_Lambda(self, node: cst.Lambda) -> bool:
+        # Lambdas are recorded when converted to expressions; yields/returns inside do not belong to the
+        # enclosing function.
+        return False
+
+    def visit_ClassDef(self, node: cst.ClassDef) -> bool:
+        name = node.name.value
+        qualname = self.child_qualname(name)
+        self.bind(name, Binding("class", target=qualname, line=self.location(node).line))
+        frame = _Frame("class", qualname, qualname)
+        frame.class_facts = {
+            "qualname": qualname,
+            "name": name,
+            "bases": tuple(self.expr(arg.value) for arg in node.bases if arg.keyword is None and not arg.star),
+            "decorators": tuple(self.expr(d.decorator) for d in node.decorators),
+            "methods": [],
+            "fields": [],
+            "location": self.location(node),
+            "scope": self.function_scope(),
+        }
+        self.frames.append(frame)
+        return True
+
+    def leave_ClassDef(self, original_node: cst.ClassDef) -> None:
+        frame = self.frames.pop()
+        data = frame.class_facts
+        data["methods"] = tuple(data["methods"])
+        data["fields"] = tuple(data["fields"])
+        self.classes[data["qualname"]] = ClassFacts(**data)
+
+    def visit_Yield(self, node: cst.Yield) -> bool:
+        if self.function_state:
+            self.function_state[-1][0] = True
+        return True
+
+    def visit_Return(self, node: cst.Return) -> bool:
+        if self.function_state and node.value is not None:
+            self.function_state[-1][1].append(self.expr(node.value))
+        return True
+
+    # --- bindings ----------------------------------------------------------------------------------------
+
+    def _assign_value(self, value: cst.BaseExpression) -> Expr:
+        # Subscripts assigned to names are usually type aliases: read strings in them as annotations.
+        return self.annotation(value) if isinstance(value, cst.Subscript) else self.expr(value)
+
+    def visit_Assign(self, node: cst.Assign) -> bool:
+        value = None
+        for target in node.targets:
+            if isinstance(target.target, cst.Name):
+                if value is None:
+                    value = self._assign_value(node.value)
+                self.bind(target.target.value, Binding("assign", value=value, line=self._line(node.value)))
+            else:
+                self._bind_targets(target.target)
+        return True
+
+    def visit_AnnAssign(self, node: cst.AnnAssign) -> bool:
+        target = node.target
+        if not isinstance(target, cst.Name):
+            return True
+        annotation = self.annotation(node.annotation.annotation)
+        if self.frame.kind == "class" and self.frame.class_facts is not None:
+            self.frame.class_facts["fields"].append(
+                Parameter(target.value, "keyword_only", annotation, self.expr(node.value), self.location(node))
+            )
+            return True
+        if node.value is None:
+            return True
+        self.bind(
+            target.value,
+            Binding("assign", value=self._assign_value(node.value), annotation=annotation, line=self._line(node.value)),
+        )
+        return True
+
+    def visit_TypeAlias(self, node: cst.TypeAlias) -> bool:
+        self.bind(node.name.value, Binding("type_statement", value=self.annotation(node.value), line=self._line(node)))
+        return False
+
+    def visit_AugAssign(self, node: cst.AugAssign) -> bool:
+        return True
+
+    def _line(self, node: cst.CSTNode) -> int:
+        span = self.spans.get(id(node))
+        return span[0] if span else 0
+
+    def _bind_targets(self, target: cst.BaseExpression) -> None:
+        if isinstance(target, cst.Name):
+            self.bind(target.value, Binding("assign", value=OtherExpr("unpacked")))
+        elif isinstance(target, (cst.Tuple, cst.List)):
+            for element in target.elements:
+                self._bind_targets(element.value)
+        elif isinstance(target, cst.StarredElement):
+            self._bind_targets(target.value)
+
+    def visit_For(self, node: cst.For) -> bool:
+        self._bind_targets(node.target)
+        return True
+
+    def visit_WithItem(self, node: cst.WithItem) -> bool:
+        if node.asname is not None:
+            self._bind_targets(node.asname.name)
+        return True
+
+    def visit_ExceptHandler(self, node: cst.ExceptHandler) -> bool:
+        if node.name is not None and isinstance(node.name.name, cst.Name):
+            self.bind(node.name.name.value, Binding("assign", value=OtherExpr("exception")))
+        return True
+
+    def visit_NamedExpr(self, node: cst.NamedExpr) -> bool:
+        if isinstance(node.target, cst.Name):
+            self.bind(node.target.value, Binding("assign", value=self.expr(node.value)))
+        return True
+
+    def visit_Import(self, node: cst.Import) -> bool:
+        for alias in node.names:
+            name = dotted_name(alias.name)
+            if name is None:
+                continue
+            if alias.asname is not None and isinstance(alias.asname.name, cst.Name):
+                self.bind(alias.asname.name.value, Binding("import_module", target=name))
+            else:
+                top = name.split(".")[0]
+                self.bind(top, Binding("import_module", target=top))
+        return False
+
+    def visit_ImportFrom(self, node: cst.ImportFrom) -> bool:
+        module_name = dotted_name(node.module) if node.module is not None else None
+        level = len(node.relative)
+        if level:
+            source = resolve_relative(self.module, self.is_package, level, module_name)
+        else:
+            source = module_name or ""
+        if isinstance(node.names, cst.ImportStar):
+            if self.frame.kind != "class":
+                self.scopes[self.frame.scope][2].append(source)
+            return False
+        for alias in node.names:
+            if not isinstance(alias.name, cst.Name):
+                continue
+            name = alias.name.value
+            local = (
+                alias.asname.name.value
+                if alias.asname is not None and isinstance(alias.asname.name, cst.Name)
+                else name
+            )
+            target = f"{source}.{name}" if source else name
+            self.bind(local, Binding("import", target=target))
+        return False
+
+    # --- routes and includes -----------------------------------------------------------------------------
+
+    def _route_decorator(self, decorator: cst.BaseExpression, qualname: str) -> None:
+        if not (isinstance(decorator, cst.Call) and isinstance(decorator.func, cst.Attribute)):
+            return
+        method = decorator.func.attr.value
+        if method not in ROUTE_DECORATORS:
+            return
+        call = self.expr(decorator)
+        self.routes.append(
+            RouteFacts(
+                scope=self.function_scope(),
+                router=call.func.value,
+                method=method,
+                call=call,
+                endpoint=None,
+                location=self.location(decorator),
+                endpoint_qualname=qualname,
+            )
+        )
+
+    def visit_Decorator(self, node: cst.Decorator) -> bool:
+        # Route decorator calls are collected with their function; do not collect them again as calls.
+        return False
+
+    def visit_Call(self, node: cst.Call) -> bool:
+        func = node.func
+        if not isinstance(func, cst.Attribute):
+            return True
+        attr = func.attr.value
+        if attr == "include_router":
+            call = self.expr(node)
+            child = call.argument(0, "router")
+            if child is not None:
+                self.includes.append(
+                    IncludeFacts(self.function_scope(), call.func.value, child, call, self.location(node))
+                )
+        elif attr in ROUTE_CALLS:
+            call = self.expr(node)
+            self.routes.append(
+                RouteFacts(
+                    scope=self.function_scope(),
+                    router=call.func.value,
+                    method=attr,
+                    call=call,
+                    endpoint=call.argument(1, "endpoint"),
+                    location=self.location(node),
+                )
+            )
+        return True

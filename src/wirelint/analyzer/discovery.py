@@ -1,0 +1,180 @@
+"""Which files, which module names, and which files can matter at all.
+
+Module names come from package roots, as Python finds them: walk up from the file while the folder has an
+`__init__.py`. A folder without one that sits under an analyzed root is also reachable as a namespace package
+when that root is on `sys.path` (`uvicorn app.main:app` run from the root), so such files get that dotted name
+as an alias for import resolution.
+
+Most files of a FastAPI project never mention FastAPI. A byte-level look (`might_matter`) decides which files
+are parsed with libcst; the others get a light scan of their top-level names (`scan_top_level`), enough to
+follow re-exports and to know that a name is a class or a function; the resolver parses them fully on demand
+when it needs more.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass
+from fnmatch import fnmatch
+from pathlib import Path
+
+from .models import Binding, ModuleFacts, ScopeFacts
+
+SKIPPED_DIRS = frozenset(
+    {"__pycache__", "node_modules", "venv", "env", "build", "dist", "site-packages", "__pypackages__"}
+)
+
+_MATTERS_RE = re.compile(
+    rb"fastapi|Depends|Security|APIRouter|include_router|add_api_route|api_route|dependency_overrides"
+    rb"|^[ \t]*@[\w.]+\.(?:get|post|put|patch|delete|head|options|trace|websocket)\(",
+    re.MULTILINE,
+)
+
+
+class DiscoveryError(Exception):
+    """A path given by the user does not exist or is not Python source."""
+
+
+@dataclass(frozen=True, slots=True)
+class SourceFile:
+    path: Path  # absolute
+    display: str  # relative to the current directory when under it, else absolute
+    module: str
+    is_package: bool
+    aliases: tuple[str, ...] = ()
+
+
+def might_matter(data: bytes) -> bool:
+    """Whether a file can declare or use FastAPI dependency injection (cheap, conservative)."""
+    return _MATTERS_RE.search(data) is not None
+
+
+def discover(paths: list[str | Path], exclude: tuple[str, ...] = ()) -> list[SourceFile]:
+    """Python files under `paths`, sorted by display path; raises DiscoveryError for a missing path."""
+    cwd = Path.cwd()
+    seen: dict[Path, SourceFile] = {}
+    for raw in paths:
+        root = Path(raw).absolute()
+        if not root.exists():
+            raise DiscoveryError(f"path does not exist: {raw}")
+        if root.is_file():
+            if root.suffix != ".py":
+                raise DiscoveryError(f"not a Python file: {raw}")
+            seen.setdefault(root, _source_file(root, None, cwd))
+            continue
+        for directory, subdirs, files in os.walk(root):
+            subdirs[:] = sorted(
+                d
+                for d in subdirs
+                if not d.startswith(".") and d not in SKIPPED_DIRS and not _excluded(Path(directory, d), exclude)
+            )
+            for name in files:
+                if name.endswith(".py"):
+                    path = Path(directory, name)
+                    if path not in seen and not _excluded(path, exclude):
+                        seen[path] = _source_file(path, root, cwd)
+    return sorted(seen.values(), key=lambda source: source.display)
+
+
+def _excluded(path: Path, patterns: tuple[str, ...]) -> bool:
+    if not patterns:
+        return False
+    text = path.as_posix()
+    return any(fnmatch(text, pattern) or fnmatch(path.name, pattern) or fnmatch(text, f"*/{pattern}")
+               for pattern in patterns)
+
+
+def _source_file(path: Path, root: Path | None, cwd: Path) -> SourceFile:
+    is_package = path.name == "__init__.py"
+    parts = [] if is_package else [path.stem]
+    folder = path.parent
+    while (folder / "__init__.py").is_file() and folder.parent != folder:
+        parts.insert(0, folder.name)
+        folder = folder.parent
+    module = ".".join(parts)
+    aliases: tuple[str, ...] = ()
+    if root is not None and folder != root and folder.is_relative_to(root):
+        namespace = list(folder.relative_to(root).parts) + parts
+        if all(part.isidentifier() for part in namespace):
+            aliases = (".".join(namespace),)
+    try:
+        display = path.relative_to(cwd).as_posix()
+    except ValueError:
+        display = path.as_posix()
+    return SourceFile(path, display, module, is_package, aliases)
+
+
+def resolve_relative(module: str, is_package: bool, level: int, name: str | None) -> str:
+    """The absolute module named by `from <level dots><name> import ...` inside `module`."""
+    parts = module.split(".") if module else []
+    package = parts if is_package else parts[:-1]
+    if level > 1:
+        package = package[: len(package) - (level - 1)] if level - 1 <= len(package) else []
+    base = ".".join(package)
+    if name:
+        return f"{base}.{name}" if base else name
+    return base
+
+
+
+# --- the light scan ----------------------------------------------------------------------------------------
+
+_TOP_LEVEL_RE = re.compile(
+    r"^(?:"
+    r"(?P<def>(?:async[ \t]+)?def[ \t]+(?P<def_name>\w+))"
+    r"|(?P<class>class[ \t]+(?P<class_name>\w+))"
+    r"|(?P<from>from[ \t]+(?P<dots>\.*)[ \t]*(?P<source>[\w.]*)[ \t]+import[ \t]+"
+    r"(?P<names>\([^)]*\)|(?:[^\n\\]|\\\n)*))"
+    r"|(?P<import>import[ \t]+(?P<modules>[^\n#;]+))"
+    r"|(?P<assign>(?P<assign_name>[A-Za-z_]\w*)[ \t]*(?::[^=\n]+)?=(?!=))"
+    r")",
+    re.MULTILINE,
+)
+
+
+def scan_top_level(source_file: SourceFile, text: str) -> ModuleFacts:
+    """Top-level names of a module without parsing it: imports (with targets), defs, classes, assignments."""
+    bindings: dict[str, Binding] = {}
+    stars: list[str] = []
+    for match in _TOP_LEVEL_RE.finditer(text):
+        if match["def"]:
+            bindings[match["def_name"]] = Binding("function", target=match["def_name"])
+        elif match["class"]:
+            bindings[match["class_name"]] = Binding("class", target=match["class_name"])
+        elif match["assign"]:
+            bindings[match["assign_name"]] = Binding("assign")
+        elif match["import"]:
+            for item in match["modules"].split(","):
+                words = item.split()
+                if len(words) == 3 and words[1] == "as":
+                    bindings[words[2]] = Binding("import_module", target=words[0])
+                elif len(words) == 1:
+                    top = words[0].split(".")[0]
+                    bindings[top] = Binding("import_module", target=top)
+        else:
+            level = len(match["dots"])
+            source = match["source"]
+            if level:
+                source = resolve_relative(source_file.module, source_file.is_package, level, source or None)
+            names = re.sub(r"#[^\n]*", "", match["names"]).replace("\\\n", " ").strip().strip("()")
+            for item in names.split(","):
+                words = item.split()
+                if words == ["*"]:
+                    stars.append(source)
+                elif len(words) == 1 and words[0].isidentifier():
+                    bindings[words[0]] = Binding("import", target=f"{source}.{words[0]}" if source else words[0])
+                elif len(words) == 3 and words[1] == "as":
+                    bindings[words[2]] = Binding("import", target=f"{source}.{words[0]}" if source else words[0])
+    return ModuleFacts(
+        module=source_file.module,
+        path=source_file.display,
+        is_package=source_file.is_package,
+        functions={},
+        classes={},
+        scopes={"": ScopeFacts("", None, bindings, tuple(stars))},
+        routes=(),
+        includes=(),
+        line_count=text.count("\n"),
+        complete=False,
+    )

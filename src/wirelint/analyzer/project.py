@@ -1,0 +1,219 @@
+"""ProjectIndex: the whole analyzed project, the one object rules and reporters receive.
+
+`analyze(paths)` discovers files, decides with a byte-level look which can matter, parses those (across
+processes when `jobs > 1`), scans the others for their top-level names only, caches per-file facts by content
+hash, and builds the dependency graph. Modules the resolver reaches that were only scanned are parsed on demand.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+import tempfile
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from multiprocessing import get_context
+from pathlib import Path
+
+from .. import __version__
+from .discovery import SourceFile, discover, might_matter, scan_top_level
+from .models import ModuleFacts, ParseErrorFacts
+from .resolve import ModuleSource
+
+# Bump when the facts' shape or the collectors' output changes: old cache entries are then ignored.
+FACTS_SCHEMA = 3
+_PARALLEL_THRESHOLD = 16
+
+
+class FactsCache:
+    """Per-file facts on disk, keyed by content hash, tool version and module identity; writes are atomic."""
+
+    def __init__(self, directory: Path) -> None:
+        self.directory = directory
+
+    @staticmethod
+    def key(source: SourceFile, digest: str, complete: bool) -> str:
+        text = f"{__version__}|{FACTS_SCHEMA}|{source.module}|{source.display}|{source.is_package}|{complete}|{digest}"
+        return hashlib.blake2b(text.encode(), digest_size=20).hexdigest()
+
+    def _path(self, key: str) -> Path:
+        return self.directory / key[:2] / f"{key}.pickle"
+
+    def load(self, key: str) -> ModuleFacts | None:
+        try:
+            with open(self._path(key), "rb") as handle:
+                facts = pickle.load(handle)
+        except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError, ValueError):
+            return None
+        return facts if isinstance(facts, ModuleFacts) else None
+
+    def store(self, key: str, facts: ModuleFacts) -> None:
+        path = self._path(key)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".pickle")
+            try:
+                with os.fdopen(handle, "wb") as stream:
+                    pickle.dump(facts, stream, protocol=pickle.HIGHEST_PROTOCOL)
+                os.replace(temporary, path)
+            except BaseException:
+                Path(temporary).unlink(missing_ok=True)
+                raise
+        except OSError:
+            pass  # a read-only or full disk only costs speed
+
+
+def _collect(job: tuple[str, str, str, bool]) -> ModuleFacts:
+    from .collectors import collect_module  # imported lazily: a warm run never loads libcst
+
+    module, display, path, is_package = job
+    try:
+        data = Path(path).read_bytes()
+    except OSError as error:
+        return ModuleFacts.failed(module, display, is_package, ParseErrorFacts(f"cannot read: {error}", 1, 1))
+    return collect_module(module, display, data, is_package)
+
+
+@dataclass
+class ProjectIndex(ModuleSource):
+    """All modules of the project (full facts or top-level scans), and the dependency graph."""
+
+    files: list[SourceFile]
+    modules: dict[str, ModuleFacts]
+    sources: dict[str, SourceFile]
+    aliases: dict[str, str]
+    digests: dict[str, str]
+    cache: FactsCache | None = None
+    graph: object = None  # DependencyGraph, set by analyze()
+    parsed_on_demand: int = 0
+    skipped: int = field(default=0)
+
+    # ModuleSource
+    def canonical(self, module: str) -> str | None:
+        if module in self.modules:
+            return module
+        return self.aliases.get(module)
+
+    def has_module(self, module: str) -> bool:
+        return self.canonical(module) is not None
+
+    def module_names(self) -> list[str]:
+        return list(self.modules)
+
+    def facts(self, module: str, complete: bool = False) -> ModuleFacts | None:
+        name = self.canonical(module)
+        if name is None:
+            return None
+        facts = self.modules[name]
+        if complete and not facts.complete:
+            facts = self._parse_now(name)
+        return facts
+
+    def _parse_now(self, name: str) -> ModuleFacts:
+        source = self.sources[name]
+        key = FactsCache.key(source, self.digests[name], True) if self.cache else None
+        facts = self.cache.load(key) if self.cache and key else None
+        if facts is None:
+            facts = _collect((source.module, source.display, str(source.path), source.is_package))
+            if self.cache and key:
+                self.cache.store(key, facts)
+        self.modules[name] = facts
+        self.parsed_on_demand += 1
+        return facts
+
+    @property
+    def parse_errors(self) -> list[ModuleFacts]:
+        return sorted((f for f in self.modules.values() if f.parse_error is not None), key=lambda f: f.path)
+
+    @property
+    def line_count(self) -> int:
+        return sum(facts.line_count for facts in self.modules.values())
+
+
+def analyze(
+    paths: list[str | Path],
+    *,
+    jobs: int | None = None,
+    cache_dir: Path | None = None,
+    exclude: tuple[str, ...] = (),
+) -> ProjectIndex:
+    """Analyze the Python files under `paths` statically and build the dependency graph."""
+    from .build import build_graph
+
+    files = discover(paths, exclude)
+    cache = FactsCache(Path(cache_dir)) if cache_dir is not None else None
+    modules: dict[str, ModuleFacts] = {}
+    sources: dict[str, SourceFile] = {}
+    aliases: dict[str, str] = {}
+    digests: dict[str, str] = {}
+    to_parse: list[tuple[SourceFile, str | None]] = []
+    skipped = 0
+    for source in files:
+        if source.module in sources:
+            continue  # two files with one module name: the first by path wins, as on one sys.path
+        try:
+            data = source.path.read_bytes()
+        except OSError as error:
+            modules[source.module] = ModuleFacts.failed(
+                source.module, source.display, source.is_package, ParseErrorFacts(f"cannot read: {error}", 1, 1)
+            )
+            sources[source.module] = source
+            continue
+        digest = hashlib.blake2b(data, digest_size=20).hexdigest()
+        sources[source.module] = source
+        digests[source.module] = digest
+        for alias in source.aliases:
+            aliases.setdefault(alias, source.module)
+        complete = might_matter(data)
+        key = FactsCache.key(source, digest, complete) if cache else None
+        cached = cache.load(key) if cache and key else None
+        if cached is not None:
+            modules[source.module] = cached
+            continue
+        if complete:
+            to_parse.append((source, key))
+            continue
+        skipped += 1
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError:
+            to_parse.append((source, FactsCache.key(source, digest, True) if cache else None))
+            continue
+        facts = scan_top_level(source, text)
+        modules[source.module] = facts
+        if cache and key:
+            cache.store(key, facts)
+
+    for (source, key), facts in zip(to_parse, _collect_all([s for s, _ in to_parse], jobs)):
+        modules[source.module] = facts
+        if cache and key:
+            cache.store(key, facts)
+
+    index = ProjectIndex(files, modules, sources, aliases, digests, cache, skipped=skipped)
+    index.graph = build_graph(index)
+    return index
+
+
+def _collect_all(sources: list[SourceFile], jobs: int | None) -> list[ModuleFacts]:
+    job_args = [(s.module, s.display, str(s.path), s.is_package) for s in sources]
+    workers = jobs if jobs and jobs > 0 else (os.cpu_count() or 1)
+    if workers <= 1 or len(job_args) < _PARALLEL_THRESHOLD:
+        return [_collect(job) for job in job_args]
+    # Biggest files first so that one large file does not finish last on its own.
+    order = sorted(range(len(job_args)), key=lambda i: -_size(sources[i].path))
+    chunk = max(1, len(order) // (workers * 8))
+    context = get_context("fork") if hasattr(os, "fork") else None
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        results = list(pool.map(_collect, [job_args[i] for i in order], chunksize=chunk))
+    collected: list[ModuleFacts | None] = [None] * len(job_args)
+    for position, facts in zip(order, results):
+        collected[position] = facts
+    return collected  # type: ignore[return-value]
+
+
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0

@@ -1,0 +1,49 @@
+"""The dependency graph as the JSON document of DESIGN.md (`wirelint graph --format json`)."""
+
+from __future__ import annotations
+
+import json
+
+from ..analyzer.graph import DependencyGraph
+from ..analyzer.project import ProjectIndex
+
+GRAPH_JSON_VERSION = 1
+
+
+def graph_document(index: ProjectIndex) -> dict:
+    """Nodes and edges sorted by id and by (source, target, via, location): byte-stable for one input."""
+    graph: DependencyGraph = index.graph
+    nodes = []
+    for node in graph.nodes():
+        item = {
+            "id": node.id,
+            "kind": node.kind,
+            "path": node.location.path if node.location else None,
+            "line": node.location.line if node.location else None,
+            "yields": node.yields,
+            "class": node.class_id,
+        }
+        if node.kind == "endpoint":
+            item["routes"] = [
+                {"methods": list(route.methods), "path": route.path, "app": route.app}
+                for route in graph.routes_of(node.id)
+            ]
+        if node.reason is not None:
+            item["reason"] = node.reason
+        nodes.append(item)
+    edges = [
+        {
+            "source": edge.source,
+            "target": edge.target,
+            "via": edge.via,
+            "path": edge.location.path if edge.location else None,
+            "line": edge.location.line if edge.location else None,
+            "parameter": edge.parameter,
+        }
+        for edge in graph.edges()
+    ]
+    return {"version": GRAPH_JSON_VERSION, "nodes": nodes, "edges": edges}
+
+
+def render_graph_json(index: ProjectIndex) -> str:
+    return json.dumps(graph_document(index), indent=2) + "\n"
