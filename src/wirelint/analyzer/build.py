@@ -275,8 +275,12 @@ class GraphBuilder:
             self.graph.add_node(Node(target.id, kind, None))
             return target.id
         if kind == "unresolved":
-            self.graph.add_node(Node(target.id, "unresolved", site, reason=target.reason))
-            return target.id
+            node_id = target.id
+            prefix, _, rest = node_id.rpartition(":0:")
+            if prefix and site is not None and ":" not in rest:
+                node_id = f"{prefix}:{site.line}:{rest}"  # an expression without a position of its own
+            self.graph.add_node(Node(node_id, "unresolved", site, reason=target.reason))
+            return node_id
         self.graph.add_node(Node(target.id, kind, target.location, target.yields, target.class_id))
         key = (target.id, target.env, target.drop, target.overrides)
         if key not in self._done:

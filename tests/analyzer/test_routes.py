@@ -1,0 +1,180 @@
+"""Attachment: decorators, add_api_route, router/include/app dependencies, nested prefixes, app factories."""
+
+from __future__ import annotations
+
+from graph_helpers import edge_set, route_set
+
+DEPS = """
+from fastapi import Depends
+def a():
+    return 1
+def b():
+    return 1
+def c():
+    return 1
+def d():
+    return 1
+def e():
+    return 1
+"""
+
+
+def test_nested_includes_join_prefixes_and_collect_dependencies(analyze_project):
+    index = analyze_project({
+        "proj/__init__.py": "",
+        "proj/deps.py": DEPS,
+        "proj/inner.py": """
+            from fastapi import APIRouter, Depends
+            from .deps import a, b
+            PREFIX = "/inner"
+            router = APIRouter(prefix=PREFIX, dependencies=[Depends(a)])
+            @router.get("/{x}", dependencies=[Depends(b)])
+            def leaf(x: int):
+                return x
+            @router.api_route("/multi", methods=["post", "PUT"])
+            def multi():
+                return 1
+            @router.websocket("/ws")
+            async def socket(websocket):
+                pass
+            def added():
+                return 1
+            router.add_api_route("/added", added, methods=["DELETE"])
+        """,
+        "proj/outer.py": """
+            from fastapi import APIRouter, Depends
+            from . import inner
+            from .deps import c, d
+            VERSION = "v1"
+            router = APIRouter(prefix=f"/{VERSION}", dependencies=[Depends(d)])
+            router.include_router(inner.router, prefix="/mid", dependencies=[Depends(c)])
+        """,
+        "proj/main.py": """
+            from fastapi import FastAPI, Depends
+            from .outer import router
+            from .deps import e
+            app = FastAPI(dependencies=[Depends(e)])
+            app.include_router(router, prefix="/api")
+        """,
+    })
+    app = "proj.main.app"
+    assert route_set(index) == {
+        ("proj.inner.leaf", ("GET",), "/api/v1/mid/inner/{x}", app),
+        ("proj.inner.multi", ("POST", "PUT"), "/api/v1/mid/inner/multi", app),
+        ("proj.inner.socket", ("WEBSOCKET",), "/api/v1/mid/inner/ws", app),
+        ("proj.inner.added", ("DELETE",), "/api/v1/mid/inner/added", app),
+    }
+    leaf_edges = {edge for edge in edge_set(index) if edge[0] == "proj.inner.leaf"}
+    assert leaf_edges == {
+        ("proj.inner.leaf", "proj.deps.a", "router"),
+        ("proj.inner.leaf", "proj.deps.b", "decorator"),
+        ("proj.inner.leaf", "proj.deps.c", "include"),
+        ("proj.inner.leaf", "proj.deps.d", "router"),
+        ("proj.inner.leaf", "proj.deps.e", "app"),
+    }
+    assert {edge for edge in edge_set(index) if edge[0] == "proj.inner.added"} == {
+        ("proj.inner.added", "proj.deps.a", "router"),
+        ("proj.inner.added", "proj.deps.c", "include"),
+        ("proj.inner.added", "proj.deps.d", "router"),
+        ("proj.inner.added", "proj.deps.e", "app"),
+    }
+
+
+def test_include_order_does_not_matter_and_unincluded_router_has_no_app(analyze_project):
+    index = analyze_project({
+        "main.py": """
+            from fastapi import FastAPI, APIRouter
+            app = FastAPI()
+            router = APIRouter(prefix="/r")
+            app.include_router(router)
+            @router.get("/late")
+            def late():
+                return 1
+            orphan = APIRouter(prefix="/o")
+            @orphan.get("/x")
+            def lonely():
+                return 1
+        """,
+    })
+    assert route_set(index) == {
+        ("main.late", ("GET",), "/r/late", "main.app"),
+        ("main.lonely", ("GET",), "/o/x", None),
+    }
+
+
+def test_app_factory_routes_and_router_attribute(analyze_project):
+    index = analyze_project({
+        "svc/__init__.py": "",
+        "svc/main.py": """
+            from fastapi import FastAPI, Depends
+            def ping_dep():
+                return 1
+            def create_app() -> FastAPI:
+                application = FastAPI()
+                @application.get("/health")
+                def health(x=Depends(ping_dep)):
+                    return 1
+                application.router.add_api_route("/ready", ready)
+                return application
+            def ready():
+                return 1
+            app = create_app()
+        """,
+    })
+    app = "svc.main.create_app.<locals>.application"
+    assert route_set(index) == {
+        ("svc.main.create_app.<locals>.health", ("GET",), "/health", app),
+        ("svc.main.ready", ("GET",), "/ready", app),
+    }
+    assert edge_set(index) == {("svc.main.create_app.<locals>.health", "svc.main.ping_dep", "param")}
+
+
+def test_router_built_in_a_loop_is_unresolved(analyze_project):
+    index = analyze_project({
+        "main.py": """
+            from fastapi import FastAPI
+            from routers import all_routers
+            app = FastAPI()
+            for router in all_routers:
+                app.include_router(router)
+        """,
+    })
+    (node,) = index.graph.unresolved()
+    assert node.id == "unresolved:main:5:router"
+    assert node.reason == "router computed at run time; its routes are not in the graph"
+    assert (node.location.path, node.location.line) == ("main.py", 5)
+
+
+def test_lookalike_decorators_are_not_routes(analyze_project):
+    index = analyze_project({
+        "jobs.py": """
+            import fastapi
+            from celery import Celery
+            from cachetools import cache
+            worker = Celery()
+            @worker.task("x")
+            def job():
+                return 1
+            @cache.get("k")
+            def cached():
+                return 1
+        """,
+    })
+    assert index.graph.nodes() == []
+
+
+def test_file_that_does_not_parse_leaves_the_rest(analyze_project):
+    index = analyze_project({
+        "broken.py": "from fastapi import Depends\ndef oops(:\n",
+        "main.py": """
+            from fastapi import FastAPI, Depends
+            app = FastAPI()
+            def dep():
+                return 1
+            @app.get("/")
+            def root(x=Depends(dep)):
+                return 1
+        """,
+    })
+    assert [(f.path, f.parse_error.line) for f in index.parse_errors] == [("broken.py", 2)]
+    assert edge_set(index) == {("main.root", "main.dep", "param")}
