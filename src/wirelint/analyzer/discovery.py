@@ -85,13 +85,37 @@ def _excluded(path: Path, patterns: tuple[str, ...]) -> bool:
                for pattern in patterns)
 
 
+def _enclosing_package(folder: Path, root: Path | None) -> Path | None:
+    """The nearest ancestor of `folder`, within `root`, that is a regular package, if every folder between is
+    a valid identifier; None otherwise."""
+    if root is None or not folder.is_relative_to(root) or folder == root:
+        return None
+    current = folder
+    while current != root:
+        if not current.name.isidentifier():
+            return None
+        current = current.parent
+        if (current / "__init__.py").is_file():
+            return current
+    return None
+
+
 def _source_file(path: Path, root: Path | None, cwd: Path) -> SourceFile:
     is_package = path.name == "__init__.py"
     parts = [] if is_package else [path.stem]
     folder = path.parent
-    while (folder / "__init__.py").is_file() and folder.parent != folder:
-        parts.insert(0, folder.name)
-        folder = folder.parent
+    while True:
+        while (folder / "__init__.py").is_file() and folder.parent != folder:
+            parts.insert(0, folder.name)
+            folder = folder.parent
+        # A folder without __init__.py inside a regular package is a namespace portion of that package
+        # (`pkg/data/source/type/views.py` with no `source/__init__.py` is still `pkg.data.source.type.views`).
+        outer = _enclosing_package(folder, root)
+        if outer is None:
+            break
+        while folder != outer:
+            parts.insert(0, folder.name)
+            folder = folder.parent
     module = ".".join(parts)
     aliases: tuple[str, ...] = ()
     if root is not None and folder != root and folder.is_relative_to(root):

@@ -1,0 +1,79 @@
+"""Module names as Python finds them, the byte prefilter, and the top-level scan."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from wirelint.analyzer.discovery import DiscoveryError, SourceFile, discover, might_matter, scan_top_level
+
+
+def touch(root: Path, *relatives: str) -> None:
+    for relative in relatives:
+        path = root / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text("")
+
+
+def test_module_names_from_package_roots(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    touch(tmp_path, "src/pkg/__init__.py", "src/pkg/api/__init__.py", "src/pkg/api/items.py",
+          "src/pkg/data/source/type/__init__.py", "src/pkg/data/source/type/views.py",
+          "scripts/tool.py", "app/main.py", ".venv/lib/x.py", "node_modules/y.py", "src/pkg/__pycache__/z.py")
+    found = {source.display: (source.module, source.is_package, source.aliases) for source in discover(["."])}
+    assert found == {
+        "app/main.py": ("main", False, ("app.main",)),
+        "scripts/tool.py": ("tool", False, ("scripts.tool",)),
+        "src/pkg/__init__.py": ("pkg", True, ("src.pkg",)),
+        "src/pkg/api/__init__.py": ("pkg.api", True, ("src.pkg.api",)),
+        "src/pkg/api/items.py": ("pkg.api.items", False, ("src.pkg.api.items",)),
+        # `data/` and `source/` have no __init__.py: namespace portions inside the regular package `pkg`.
+        "src/pkg/data/source/type/__init__.py": ("pkg.data.source.type", True, ("src.pkg.data.source.type",)),
+        "src/pkg/data/source/type/views.py": ("pkg.data.source.type.views", False,
+                                              ("src.pkg.data.source.type.views",)),
+    }
+
+
+def test_missing_path_is_an_error(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(DiscoveryError, match="path does not exist: nope"):
+        discover(["nope"])
+
+
+@pytest.mark.parametrize(
+    "source, expected",
+    [
+        (b"from fastapi import Depends\n", True),
+        (b"x = Security\n", True),
+        (b"    @router.get('/x')\n", True),
+        (b"@app.websocket('/ws')\n", True),
+        (b"import requests\nrequests.get('/x')\n", False),
+        (b"class User:\n    name: str\n", False),
+    ],
+)
+def test_prefilter(source, expected):
+    assert might_matter(source) is expected
+
+
+def test_top_level_scan_reads_names_and_imports():
+    text = (
+        "import os, a.b as ab\nfrom . import sibling\nfrom ..pkg import (\n    one,\n    two as deux,  # c\n)\n"
+        "from x import *\nclass User:\n    def inner(self): pass\nasync def run():\n    pass\nLIMIT: int = 3\n"
+        "def helper(): pass\n"
+    )
+    facts = scan_top_level(SourceFile(Path("/p/app/sub/mod.py"), "app/sub/mod.py", "app.sub.mod", False), text)
+    bindings = {name: (b.kind, b.target) for name, b in facts.scopes[""].bindings.items()}
+    assert bindings == {
+        "os": ("import_module", "os"),
+        "ab": ("import_module", "a.b"),
+        "sibling": ("import", "app.sub.sibling"),
+        "one": ("import", "app.pkg.one"),
+        "deux": ("import", "app.pkg.two"),
+        "User": ("class", "User"),
+        "run": ("function", "run"),
+        "LIMIT": ("assign", ""),
+        "helper": ("function", "helper"),
+    }
+    assert facts.scopes[""].star_imports == ("x",)
+    assert facts.complete is False
