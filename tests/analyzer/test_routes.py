@@ -178,3 +178,29 @@ def test_file_that_does_not_parse_leaves_the_rest(analyze_project):
     })
     assert [(f.path, f.parse_error.line) for f in index.parse_errors] == [("broken.py", 2)]
     assert edge_set(index) == {("main.root", "main.dep", "param")}
+
+
+def test_prefix_from_settings_instance_field_default(analyze_project):
+    index = analyze_project({
+        "core.py": """
+            from pydantic_settings import BaseSettings
+            class Settings(BaseSettings):
+                API_V1_STR: str = "/api/v1"
+            settings = Settings()
+        """,
+        "main.py": """
+            from fastapi import FastAPI, APIRouter
+            from core import settings
+            app = FastAPI()
+            router = APIRouter()
+            @router.get("/items")
+            def items():
+                return 1
+            app.include_router(router, prefix=settings.API_V1_STR)
+            app.include_router(router, prefix=settings.UNKNOWN + "/x")
+        """,
+    })
+    assert route_set(index) == {
+        ("main.items", ("GET",), "/api/v1/items", "main.app"),
+        ("main.items", ("GET",), "{?settings.UNKNOWN}/x/items", "main.app"),
+    }

@@ -714,7 +714,28 @@ class Resolver:
                 value = self.var_value(sym)
                 if value is not None:
                     return self.string_value(value, self.var_ctx(sym), depth + 1)
+            if isinstance(expr, AttributeExpr):
+                default = self.instance_field_default(self.resolve(expr.value, ctx), expr.attr)
+                if default is not None:
+                    return self.string_value(default[0], default[1], depth + 1)
         return f"{{?{render(expr)}}}"
+
+    def instance_field_default(self, sym: Sym, attr: str) -> tuple[Expr, Ctx] | None:
+        """`settings.API_PREFIX` where `settings = Settings()` and the class declares `API_PREFIX: str = "/api"`
+        (pydantic settings, dataclasses): the declared default. Only for an instance built without arguments."""
+        if not isinstance(sym, VarSym):
+            return None
+        value = self.var_value(sym)
+        if not isinstance(value, CallExpr) or value.args or value.keywords:
+            return None
+        cls = self.deref(self.resolve(value.func, self.var_ctx(sym)))
+        if not (isinstance(cls, DefSym) and cls.kind == "class"):
+            return None
+        for owner, facts in self.mro(cls)[0]:
+            for parameter in facts.fields:
+                if parameter.name == attr and parameter.default is not None:
+                    return parameter.default, Ctx(owner.module, facts.scope)
+        return None
 
     def string_list(self, expr: Expr | None, ctx: Ctx) -> list[str] | None:
         if expr is None:
