@@ -6,6 +6,8 @@ The collector never resolves names across modules; it records what each name is 
 
 from __future__ import annotations
 
+import ast
+
 import libcst as cst
 
 from .models import (
@@ -49,10 +51,7 @@ def collect_module(module: str, path: str, data: bytes, is_package: bool) -> Mod
     try:
         tree = parse_module(source)
     except cst.ParserSyntaxError as error:
-        message = str(error).splitlines()[0] if str(error) else "syntax error"
-        return ModuleFacts.failed(
-            module, path, is_package, ParseErrorFacts(message, error.raw_line, error.raw_column + 1)
-        )
+        return ModuleFacts.failed(module, path, is_package, _syntax_error(source, path, error))
     except RecursionError:
         return ModuleFacts.failed(module, path, is_package, ParseErrorFacts("source nested too deeply", 1, 1))
     collector = _Collector(module, path, is_package, positions_of(tree, _POSITIONED))
@@ -72,6 +71,17 @@ def collect_module(module: str, path: str, data: bytes, is_package: bool) -> Mod
         includes=tuple(collector.includes),
         line_count=source.count("\n") + (0 if source.endswith("\n") or not source else 1),
     )
+
+
+def _syntax_error(source: str, path: str, error: cst.ParserSyntaxError) -> ParseErrorFacts:
+    """Python's own message and position when it agrees the code is invalid (libcst points past the error)."""
+    try:
+        compile(source, path, "exec", flags=ast.PyCF_ONLY_AST, dont_inherit=True)
+    except SyntaxError as python_error:
+        return ParseErrorFacts(python_error.msg, python_error.lineno or 1, python_error.offset or 1)
+    except (ValueError, RecursionError, MemoryError):
+        pass
+    return ParseErrorFacts(error.message, error.raw_line, error.raw_column + 1)
 
 
 def dotted_name(node: cst.BaseExpression) -> str | None:

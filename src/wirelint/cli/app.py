@@ -29,6 +29,12 @@ class GraphFormat(str, Enum):
     json = "json"
 
 
+class CheckFormat(str, Enum):
+    text = "text"
+    concise = "concise"
+    json = "json"
+
+
 def fail(message: str) -> typer.Exit:
     """Print one clear line on stderr and return the exit to raise (code 2)."""
     typer.echo(f"wirelint: error: {message}", err=True)
@@ -91,6 +97,83 @@ def graph(
     write_output(render_graph_json(index), output)
 
 
+def _codes(values: list[str] | None) -> list[str]:
+    codes = []
+    for value in values or []:
+        codes.extend(part.strip().upper() for part in value.split(",") if part.strip())
+    return codes
+
+
+def select_rules(select: list[str] | None, ignore: list[str] | None):
+    """Rule instances for --select/--ignore (codes or prefixes such as DI00); unknown codes are usage errors."""
+    from ..rules import all_rules
+
+    rules = all_rules()
+    known = [rule.code for rule in rules]
+    for code in _codes(select) + _codes(ignore):
+        if not any(k.startswith(code) for k in known):
+            raise fail(f"unknown rule code {code!r} (see `wirelint rules`)")
+    chosen = [r for r in rules if not select or any(r.code.startswith(c) for c in _codes(select))]
+    chosen = [r for r in chosen if not any(r.code.startswith(c) for c in _codes(ignore))]
+    return [rule() for rule in chosen]
+
+
+def build_report(index, rules):
+    from ..report.findings import Report
+    from ..rules import run_rules
+
+    return Report(tuple(run_rules(index, rules)), len(index.modules), len(index.parse_errors))
+
+
+@app.command()
+def check(
+    paths: PathsArgument = None,
+    format: Annotated[CheckFormat, typer.Option("--format", "-f", help="Output format.")] = CheckFormat.text,
+    output_file: Annotated[Optional[Path], typer.Option("--output-file", "-o", help="Write to this file.")] = None,
+    select: Annotated[Optional[list[str]], typer.Option("--select", help="Only these codes (comma-separated).")] = None,
+    ignore: Annotated[Optional[list[str]], typer.Option("--ignore", help="Skip these codes (comma-separated).")] = None,
+    exit_zero: Annotated[bool, typer.Option("--exit-zero", help="Exit 0 even when there are findings.")] = False,
+    jobs: JobsOption = None,
+    no_cache: NoCacheOption = False,
+    cache_dir: CacheDirOption = DEFAULT_CACHE_DIR,
+) -> None:
+    """Report dependency-injection anti-patterns. Exit 0 clean, 1 findings, 2 usage or internal error."""
+    from ..report.findings import render_concise, render_json, render_text
+
+    rules = select_rules(select, ignore)
+    index = run_analysis(paths, jobs, no_cache, cache_dir)
+    report = build_report(index, rules)
+    renderer = {CheckFormat.text: render_text, CheckFormat.concise: render_concise, CheckFormat.json: render_json}
+    write_output(renderer[format](report), output_file)
+    if report.findings and not exit_zero:
+        raise typer.Exit(1)
+
+
+@app.command("rules")
+def list_rules() -> None:
+    """List every rule: code, name, default severity and summary."""
+    from ..rules import all_rules
+
+    for rule in all_rules():
+        typer.echo(f"{rule.code}  {rule.name:<28} {rule.severity:<8} {rule.summary}")
+
+
+@app.command()
+def explain(code: Annotated[str, typer.Argument(help="A rule code such as DI001, or its name.")]) -> None:
+    """Explain a rule: what it flags, why it hurts, an example and the fix."""
+    from ..rules import all_rules
+
+    wanted = code.strip()
+    for rule in all_rules():
+        if wanted.upper() == rule.code or wanted.lower() == rule.name:
+            typer.echo(f"{rule.code} {rule.name} ({rule.severity})\n\n{rule.summary}\n")
+            typer.echo(rule.explanation.rstrip())
+            for option in rule.options:
+                typer.echo(f"\nOption `{option.name}` (default {option.default!r}): {option.help}")
+            return
+    raise fail(f"unknown rule {code!r} (see `wirelint rules`)")
+
+
 @app.command()
 def demo(
     output: Annotated[Path, typer.Option("--output", "-o", help="Where to write the sample app's graph.")] = Path(
@@ -112,7 +195,11 @@ def demo(
         index = analyze([Path("sample_app")], cache_dir=None)
     finally:
         os.chdir(cwd)
+    from ..report.findings import render_text
+
     sys.stdout.write(render_summary(index, color=sys.stdout.isatty() and "NO_COLOR" not in os.environ))
+    typer.echo("\nFindings (`wirelint check sample_app`):\n")
+    sys.stdout.write(render_text(build_report(index, select_rules(None, None))))
     output.parent.mkdir(parents=True, exist_ok=True)
     write_output(render_graph_json(index), output)
     typer.echo(f"\ngraph written to {output}")
