@@ -17,6 +17,7 @@ import os
 import re
 from dataclasses import dataclass
 from fnmatch import fnmatch
+from functools import lru_cache
 from pathlib import Path
 
 from .models import Binding, ModuleFacts, ScopeFacts
@@ -53,6 +54,7 @@ def might_matter(data: bytes) -> bool:
 def discover(paths: list[str | Path], exclude: tuple[str, ...] = ()) -> list[SourceFile]:
     """Python files under `paths`, sorted by display path; raises DiscoveryError for a missing path."""
     cwd = Path.cwd()
+    _package_of.cache_clear()  # folders may have gained or lost an __init__.py since the last run
     seen: dict[Path, SourceFile] = {}
     for raw in paths:
         root = Path(raw).absolute()
@@ -102,8 +104,21 @@ def _enclosing_package(folder: Path, root: Path | None) -> Path | None:
 
 def _source_file(path: Path, root: Path | None, cwd: Path) -> SourceFile:
     is_package = path.name == "__init__.py"
-    parts = [] if is_package else [path.stem]
-    folder = path.parent
+    package_parts, aliases_base = _package_of(path.parent, root)
+    module = ".".join(package_parts + ([] if is_package else [path.stem]))
+    aliases = tuple(".".join(base + ([] if is_package else [path.stem])) for base in aliases_base)
+    try:
+        display = path.relative_to(cwd).as_posix()
+    except ValueError:
+        display = path.as_posix()
+    return SourceFile(path, display, module, is_package, aliases)
+
+
+@lru_cache(maxsize=None)
+def _package_of(directory: Path, root: Path | None) -> tuple[list[str], tuple[list[str], ...]]:
+    """(package parts of modules in `directory`, namespace alias parts); cached per folder."""
+    parts: list[str] = []
+    folder = directory
     while True:
         while (folder / "__init__.py").is_file() and folder.parent != folder:
             parts.insert(0, folder.name)
@@ -116,17 +131,12 @@ def _source_file(path: Path, root: Path | None, cwd: Path) -> SourceFile:
         while folder != outer:
             parts.insert(0, folder.name)
             folder = folder.parent
-    module = ".".join(parts)
-    aliases: tuple[str, ...] = ()
+    aliases: tuple[list[str], ...] = ()
     if root is not None and folder != root and folder.is_relative_to(root):
         namespace = list(folder.relative_to(root).parts) + parts
         if all(part.isidentifier() for part in namespace):
-            aliases = (".".join(namespace),)
-    try:
-        display = path.relative_to(cwd).as_posix()
-    except ValueError:
-        display = path.as_posix()
-    return SourceFile(path, display, module, is_package, aliases)
+            aliases = (namespace,)
+    return parts, aliases
 
 
 def resolve_relative(module: str, is_package: bool, level: int, name: str | None) -> str:

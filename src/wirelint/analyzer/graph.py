@@ -1,10 +1,12 @@
-"""DependencyGraph: the Depends graph behind named queries (networkx underneath)."""
+"""DependencyGraph: the Depends graph behind named queries.
+
+Adjacency is kept in plain dicts (building it is on every run's path); networkx, which costs a noticeable
+share of a warm run just to import, is loaded only by the queries that need its algorithms (cycles, depth).
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-
-import networkx as nx
 
 from .models import Edge, Node, RouteInfo
 
@@ -28,27 +30,30 @@ class DependencyGraph:
     """Nodes are callables FastAPI calls; an edge `a -> b` means solving `a` calls `b`."""
 
     def __init__(self) -> None:
-        self._graph = nx.DiGraph()
+        self._nodes: dict[str, Node] = {}
+        self._successors: dict[str, dict[str, dict[tuple, Edge]]] = {}
+        self._predecessors: dict[str, set[str]] = {}
         self._routes: dict[str, set[RouteInfo]] = {}
 
     # --- building ----------------------------------------------------------------------------------------
 
     def add_node(self, node: Node) -> None:
-        existing = self._graph.nodes.get(node.id)
-        if existing is not None:
-            current: Node = existing["node"]
+        current = self._nodes.get(node.id)
+        if current is not None:
             if _KIND_PRIORITY[node.kind] <= _KIND_PRIORITY[current.kind]:
                 return
             node = Node(node.id, node.kind, current.location or node.location, current.yields or node.yields,
                         current.class_id or node.class_id, node.reason)
-        self._graph.add_node(node.id, node=node)
+        self._nodes[node.id] = node
+        self._successors.setdefault(node.id, {})
+        self._predecessors.setdefault(node.id, set())
 
     def add_edge(self, edge: Edge) -> None:
-        data = self._graph.get_edge_data(edge.source, edge.target)
-        if data is None:
-            self._graph.add_edge(edge.source, edge.target, attachments={_edge_key(edge): edge})
-        else:
-            data["attachments"].setdefault(_edge_key(edge), edge)
+        for node_id in (edge.source, edge.target):
+            if node_id not in self._nodes:
+                raise KeyError(f"edge endpoint {node_id!r} is not a node")
+        self._successors[edge.source].setdefault(edge.target, {}).setdefault(_edge_key(edge), edge)
+        self._predecessors[edge.target].add(edge.source)
 
     def add_route(self, endpoint: str, route: RouteInfo) -> None:
         self._routes.setdefault(endpoint, set()).add(route)
@@ -56,26 +61,27 @@ class DependencyGraph:
     # --- queries -----------------------------------------------------------------------------------------
 
     def __contains__(self, node_id: str) -> bool:
-        return node_id in self._graph
+        return node_id in self._nodes
 
     def __len__(self) -> int:
-        return self._graph.number_of_nodes()
+        return len(self._nodes)
 
     def node(self, node_id: str) -> Node:
-        return self._graph.nodes[node_id]["node"]
+        return self._nodes[node_id]
 
     def nodes(self) -> list[Node]:
         """All nodes, sorted by id."""
-        return [self._graph.nodes[n]["node"] for n in sorted(self._graph.nodes)]
+        return [self._nodes[n] for n in sorted(self._nodes)]
 
     def edges(self) -> list[Edge]:
         """Every attachment of every edge, sorted by source, target, via, location."""
-        result = [edge for _, _, data in self._graph.edges(data=True) for edge in data["attachments"].values()]
+        result = [edge for targets in self._successors.values() for edges in targets.values()
+                  for edge in edges.values()]
         return sorted(result, key=_edge_key)
 
     def edges_between(self, source: str, target: str) -> list[Edge]:
-        data = self._graph.get_edge_data(source, target)
-        return sorted(data["attachments"].values(), key=_edge_key) if data else []
+        edges = self._successors.get(source, {}).get(target)
+        return sorted(edges.values(), key=_edge_key) if edges else []
 
     def endpoints(self) -> list[Node]:
         return [node for node in self.nodes() if node.kind == "endpoint"]
@@ -88,38 +94,64 @@ class DependencyGraph:
 
     def dependencies_of(self, node_id: str) -> list[str]:
         """Direct dependencies (what solving `node_id` calls), sorted."""
-        return sorted(self._graph.successors(node_id))
+        return sorted(self._successors.get(node_id, ()))
 
     def dependents_of(self, node_id: str) -> list[str]:
         """Direct dependents (who calls `node_id`), sorted."""
-        return sorted(self._graph.predecessors(node_id))
+        return sorted(self._predecessors.get(node_id, ()))
 
     def reachable_from(self, node_ids: Iterable[str]) -> set[str]:
         """Every node solving these nodes may call, the nodes included."""
         seen: set[str] = set()
-        for node_id in node_ids:
-            if node_id in self._graph and node_id not in seen:
-                seen.add(node_id)
-                seen |= nx.descendants(self._graph, node_id)
+        stack = [n for n in node_ids if n in self._nodes]
+        while stack:
+            current = stack.pop()
+            if current in seen:
+                continue
+            seen.add(current)
+            stack.extend(t for t in self._successors[current] if t not in seen)
         return seen
+
+    def to_networkx(self, node_ids: Iterable[str] | None = None):
+        """A networkx DiGraph of the graph (or of a node subset), for algorithms."""
+        import networkx as nx
+
+        keep = set(self._nodes) if node_ids is None else set(node_ids)
+        graph = nx.DiGraph()
+        graph.add_nodes_from(sorted(keep))
+        graph.add_edges_from(
+            (source, target) for source in sorted(keep) for target in sorted(self._successors[source]) if target in keep
+        )
+        return graph
 
     def depth(self, node_id: str) -> int:
         """Length of the longest dependency chain below a node (cycles are cut)."""
-        sub = self._graph.subgraph(self.reachable_from([node_id]))
+        import networkx as nx
+
+        sub = self.to_networkx(self.reachable_from([node_id]))
         if not nx.is_directed_acyclic_graph(sub):
-            condensed = nx.condensation(sub)
-            return nx.dag_longest_path_length(condensed)
+            sub = nx.condensation(sub)
         return nx.dag_longest_path_length(sub)
 
-    def cycles(self) -> Iterator[list[str]]:
-        """Each elementary cycle once, rotated to start at its smallest id, in sorted order."""
+    def cycles(self, per_component: int = 100) -> Iterator[list[str]]:
+        """Each elementary cycle once, rotated to start at its smallest id, in sorted order.
+
+        A strongly connected component can hold exponentially many cycles; at most `per_component` are
+        enumerated from each (the shortest first would need more work than a lint needs)."""
+        if not any(self._successors.values()):
+            return
+        import networkx as nx
+
+        graph = self.to_networkx()
         found = []
-        for component in nx.strongly_connected_components(self._graph):
+        for component in nx.strongly_connected_components(graph):
             if len(component) == 1:
                 (only,) = component
-                if not self._graph.has_edge(only, only):
+                if not graph.has_edge(only, only):
                     continue
-            for cycle in nx.simple_cycles(self._graph.subgraph(component)):
+            for count, cycle in enumerate(nx.simple_cycles(graph.subgraph(component))):
+                if count >= per_component:
+                    break
                 start = cycle.index(min(cycle))
                 found.append(cycle[start:] + cycle[:start])
         yield from sorted(found)
