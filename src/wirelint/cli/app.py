@@ -206,8 +206,17 @@ def demo(
 
 
 def main() -> None:
+    from typer.exceptions import TyperException
+
     try:
-        app()
+        result = app(standalone_mode=False, prog_name="wirelint")
+    except typer.Abort:
+        typer.echo("wirelint: aborted", err=True)
+        raise SystemExit(130) from None
+    except TyperException as error:  # bad option or argument: one line, exit 2
+        command = error.ctx.command_path if getattr(error, "ctx", None) else "wirelint"
+        typer.echo(f"{command}: error: {error.format_message()} (see --help)", err=True)
+        raise SystemExit(2) from None
     except KeyboardInterrupt:
         typer.echo("wirelint: interrupted", err=True)
         raise SystemExit(130) from None
@@ -216,3 +225,4 @@ def main() -> None:
         if os.environ.get("WIRELINT_DEBUG"):
             raise
         raise SystemExit(2) from None
+    raise SystemExit(result if isinstance(result, int) else 0)

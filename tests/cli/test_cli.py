@@ -1,0 +1,103 @@
+"""The command line as users and CI run it: exit codes, one-line errors, outputs written whole."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+PROJECT = {
+    "app/__init__.py": "",
+    "app/main.py": (
+        "from __future__ import annotations\nfrom typing import Annotated\nfrom fastapi import FastAPI, Depends\n"
+        "app = FastAPI()\n"
+        "def a(x: Annotated[int, Depends(b)]):\n    return 1\n"
+        "def b(y: Annotated[int, Depends(a)]):\n    return 1\n"
+        "def get_db():\n    yield 1\n"
+        "@app.get('/items')\ndef items(db=Depends(get_db)):\n    return []\n"
+    ),
+}
+
+
+def run(*args: str, cwd: Path) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "wirelint", *args], cwd=cwd, capture_output=True, text=True)
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    for relative, source in PROJECT.items():
+        path = tmp_path / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(source)
+    return tmp_path
+
+
+def test_check_reports_findings_with_exit_1(project):
+    result = run("check", "app", "--no-cache", "--format", "concise", cwd=project)
+    assert result.returncode == 1, result.stderr
+    assert result.stdout.splitlines()[0] == (
+        "app/main.py:5:7: DI001 [dependency-cycle] dependency cycle: app.main.a -> app.main.b -> app.main.a. "
+        "FastAPI raises RecursionError when a route depends on any of these; extract what they share into a "
+        "provider that depends on neither"
+    )
+
+
+def test_check_json_contract_and_exit_zero(project):
+    result = run("check", "--no-cache", "--format", "json", "--exit-zero", cwd=project)
+    assert result.returncode == 0
+    document = json.loads(result.stdout)
+    assert document["summary"] == {"files": 2, "findings": 1, "by_code": {"DI001": 1}, "parse_errors": 0}
+    (finding,) = document["findings"]
+    assert (finding["code"], finding["name"], finding["severity"], finding["path"], finding["line"]) == (
+        "DI001", "dependency-cycle", "error", "app/main.py", 5)
+    assert [(r["path"], r["line"]) for r in finding["related"]] == [("app/main.py", 5), ("app/main.py", 7)]
+
+
+def test_select_and_ignore(project):
+    assert run("check", "--no-cache", "--ignore", "DI001", cwd=project).returncode == 0
+    assert run("check", "--no-cache", "--select", "DI002,DI000", cwd=project).returncode == 0
+    assert run("check", "--no-cache", "--select", "DI0", cwd=project).returncode == 1
+
+
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (("check", "missing"), "wirelint: error: path does not exist: missing"),
+        (("check", "--select", "XY1"), "wirelint: error: unknown rule code 'XY1' (see `wirelint rules`)"),
+        (("graph", "--jobs", "0"), "wirelint graph: error: Invalid value for '--jobs' / '-j': "
+                                   "Input should be greater than or equal to 1 (see --help)"),
+        (("explain", "DI999"), "wirelint: error: unknown rule 'DI999' (see `wirelint rules`)"),
+        (("nonsense",), "wirelint: error: No such command 'nonsense'. (see --help)"),
+    ],
+)
+def test_usage_errors_are_one_line_and_exit_2(project, args, message):
+    result = run(*args, cwd=project)
+    assert result.returncode == 2
+    assert result.stderr.splitlines() == [message]
+
+
+def test_graph_written_atomically_and_deterministic(project):
+    first = run("graph", "--output", "graph.json", cwd=project)
+    assert first.returncode == 0, first.stderr
+    second = run("graph", "--no-cache", cwd=project)
+    assert (project / "graph.json").read_text() == second.stdout
+    document = json.loads(second.stdout)
+    assert [n["id"] for n in document["nodes"]] == ["app.main.a", "app.main.b", "app.main.get_db", "app.main.items"]
+    assert [p.name for p in project.iterdir() if p.name.startswith(".graph.json")] == []
+
+
+def test_graph_to_missing_directory_fails_cleanly(project):
+    result = run("graph", "-o", "nowhere/graph.json", cwd=project)
+    assert result.returncode == 2
+    assert result.stderr.splitlines() == ["wirelint: error: output directory does not exist: nowhere"]
+
+
+def test_rules_and_explain(project):
+    listed = run("rules", cwd=project).stdout.splitlines()
+    assert [line.split()[0] for line in listed] == ["DI000", "DI001", "DI002"]
+    explained = run("explain", "over-injection", cwd=project).stdout
+    assert explained.startswith("DI002 over-injection (warning)")
+    assert "Option `max-dependencies` (default 7)" in explained
