@@ -56,7 +56,7 @@ def collect_module(module: str, path: str, data: bytes, is_package: bool) -> Mod
         return ModuleFacts.failed(module, path, is_package, ParseErrorFacts("source nested too deeply", 1, 1))
     collector = _Collector(module, path, is_package, positions_of(tree, _POSITIONED))
     try:
-        tree.visit(collector)
+        collector.walk_statements(tree.body)
     except RecursionError:
         return ModuleFacts.failed(module, path, is_package, ParseErrorFacts("source nested too deeply", 1, 1))
     return ModuleFacts(
@@ -103,7 +103,7 @@ class _Frame:
         self.class_facts: dict | None = None
 
 
-class _Collector(cst.CSTVisitor):
+class _Collector:
     def __init__(self, module: str, path: str, is_package: bool, spans: dict[int, Span]) -> None:
         self.module = module
         self.path = path
@@ -118,6 +118,86 @@ class _Collector(cst.CSTVisitor):
         # per open function: [yields, returns]
         self.function_state: list[list] = []
         self.lambda_counter = 0
+
+    # --- traversal ---------------------------------------------------------------------------------------
+    # Statements only: the facts live at statement level, and visiting every expression and whitespace node
+    # with a libcst visitor cost as much as the parse itself.
+
+    def walk_statements(self, statements) -> None:
+        for statement in statements:
+            if isinstance(statement, cst.SimpleStatementLine):
+                for small in statement.body:
+                    self.small_statement(small)
+            elif isinstance(statement, cst.FunctionDef):
+                self.visit_FunctionDef(statement)
+                self.walk_block(statement.body)
+                self.leave_FunctionDef(statement)
+            elif isinstance(statement, cst.ClassDef):
+                self.visit_ClassDef(statement)
+                self.walk_block(statement.body)
+                self.leave_ClassDef(statement)
+            elif isinstance(statement, cst.If):
+                self.walk_if(statement)
+            elif isinstance(statement, (cst.For, cst.While)):
+                if isinstance(statement, cst.For):
+                    self._bind_targets(statement.target)
+                self.walk_block(statement.body)
+                if statement.orelse is not None:
+                    self.walk_block(statement.orelse.body)
+            elif isinstance(statement, (cst.Try, cst.TryStar)):
+                self.walk_block(statement.body)
+                for handler in statement.handlers:
+                    self.visit_ExceptHandler(handler)
+                    self.walk_block(handler.body)
+                if statement.orelse is not None:
+                    self.walk_block(statement.orelse.body)
+                if statement.finalbody is not None:
+                    self.walk_block(statement.finalbody.body)
+            elif isinstance(statement, cst.With):
+                for item in statement.items:
+                    self.visit_WithItem(item)
+                self.walk_block(statement.body)
+            elif isinstance(statement, cst.Match):
+                for case in statement.cases:
+                    self.walk_block(case.body)
+
+    def walk_if(self, statement: cst.If) -> None:
+        self.walk_block(statement.body)
+        orelse = statement.orelse
+        if isinstance(orelse, cst.If):
+            self.walk_if(orelse)
+        elif orelse is not None:
+            self.walk_block(orelse.body)
+
+    def walk_block(self, block) -> None:
+        if isinstance(block, cst.IndentedBlock):
+            self.walk_statements(block.body)
+        else:  # SimpleStatementSuite: `if x: a = 1; b = 2`
+            for small in block.body:
+                self.small_statement(small)
+
+    def small_statement(self, node: cst.BaseSmallStatement) -> None:
+        value = getattr(node, "value", None)
+        if isinstance(value, cst.Await):
+            value = value.expression
+        if isinstance(value, cst.Yield) and self.function_state:
+            self.function_state[-1][0] = True
+        if isinstance(node, cst.Assign):
+            self.visit_Assign(node)
+        elif isinstance(node, cst.AnnAssign):
+            self.visit_AnnAssign(node)
+        elif isinstance(node, cst.Import):
+            self.visit_Import(node)
+        elif isinstance(node, cst.ImportFrom):
+            self.visit_ImportFrom(node)
+        elif isinstance(node, cst.Return):
+            self.visit_Return(node)
+        elif isinstance(node, cst.TypeAlias):
+            self.visit_TypeAlias(node)
+        if isinstance(value, cst.Call):
+            self.visit_Call(value)
+        elif isinstance(value, cst.NamedExpr):
+            self.visit_NamedExpr(value)
 
     # --- helpers -----------------------------------------------------------------------------------------
 
@@ -303,7 +383,7 @@ class _Collector(cst.CSTVisitor):
 
     # --- definitions -------------------------------------------------------------------------------------
 
-    def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
         name = node.name.value
         qualname = self.child_qualname(name)
         frame = self.frame
@@ -330,7 +410,7 @@ class _Collector(cst.CSTVisitor):
             self.scopes[scope][1][parameter.name] = Binding("parameter", line=parameter.location.line)
         self.frames.append(_Frame("function", qualname, scope))
         self.function_state.append([False, [], facts_args])
-        return True
+        return
 
     def leave_FunctionDef(self, original_node: cst.FunctionDef) -> None:
         self.frames.pop()
@@ -338,12 +418,7 @@ class _Collector(cst.CSTVisitor):
         facts = FunctionFacts(yields=yields, returns=tuple(returns), **facts_args)
         self.functions[facts.qualname] = facts
 
-    def visit_Lambda(self, node: cst.Lambda) -> bool:
-        # Lambdas are recorded when converted to expressions; yields/returns inside do not belong to the
-        # enclosing function.
-        return False
-
-    def visit_ClassDef(self, node: cst.ClassDef) -> bool:
+    def visit_ClassDef(self, node: cst.ClassDef) -> None:
         name = node.name.value
         qualname = self.child_qualname(name)
         self.bind(name, Binding("class", target=qualname, line=self.location(node).line))
@@ -359,7 +434,7 @@ class _Collector(cst.CSTVisitor):
             "scope": self.function_scope(),
         }
         self.frames.append(frame)
-        return True
+        return
 
     def leave_ClassDef(self, original_node: cst.ClassDef) -> None:
         frame = self.frames.pop()
@@ -368,15 +443,10 @@ class _Collector(cst.CSTVisitor):
         data["fields"] = tuple(data["fields"])
         self.classes[data["qualname"]] = ClassFacts(**data)
 
-    def visit_Yield(self, node: cst.Yield) -> bool:
-        if self.function_state:
-            self.function_state[-1][0] = True
-        return True
-
-    def visit_Return(self, node: cst.Return) -> bool:
+    def visit_Return(self, node: cst.Return) -> None:
         if self.function_state and node.value is not None:
             self.function_state[-1][1].append(self.expr(node.value))
-        return True
+        return
 
     # --- bindings ----------------------------------------------------------------------------------------
 
@@ -384,7 +454,7 @@ class _Collector(cst.CSTVisitor):
         # Subscripts assigned to names are usually type aliases: read strings in them as annotations.
         return self.annotation(value) if isinstance(value, cst.Subscript) else self.expr(value)
 
-    def visit_Assign(self, node: cst.Assign) -> bool:
+    def visit_Assign(self, node: cst.Assign) -> None:
         value = None
         for target in node.targets:
             if isinstance(target.target, cst.Name):
@@ -393,32 +463,29 @@ class _Collector(cst.CSTVisitor):
                 self.bind(target.target.value, Binding("assign", value=value, line=self._line(node.value)))
             else:
                 self._bind_targets(target.target)
-        return True
+        return
 
-    def visit_AnnAssign(self, node: cst.AnnAssign) -> bool:
+    def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
         target = node.target
         if not isinstance(target, cst.Name):
-            return True
+            return
         annotation = self.annotation(node.annotation.annotation)
         if self.frame.kind == "class" and self.frame.class_facts is not None:
             self.frame.class_facts["fields"].append(
                 Parameter(target.value, "keyword_only", annotation, self.expr(node.value), self.location(node))
             )
-            return True
+            return
         if node.value is None:
-            return True
+            return
         self.bind(
             target.value,
             Binding("assign", value=self._assign_value(node.value), annotation=annotation, line=self._line(node.value)),
         )
-        return True
+        return
 
-    def visit_TypeAlias(self, node: cst.TypeAlias) -> bool:
+    def visit_TypeAlias(self, node: cst.TypeAlias) -> None:
         self.bind(node.name.value, Binding("type_statement", value=self.annotation(node.value), line=self._line(node)))
-        return False
-
-    def visit_AugAssign(self, node: cst.AugAssign) -> bool:
-        return True
+        return
 
     def _line(self, node: cst.CSTNode) -> int:
         span = self.spans.get(id(node))
@@ -433,26 +500,22 @@ class _Collector(cst.CSTVisitor):
         elif isinstance(target, cst.StarredElement):
             self._bind_targets(target.value)
 
-    def visit_For(self, node: cst.For) -> bool:
-        self._bind_targets(node.target)
-        return True
-
-    def visit_WithItem(self, node: cst.WithItem) -> bool:
+    def visit_WithItem(self, node: cst.WithItem) -> None:
         if node.asname is not None:
             self._bind_targets(node.asname.name)
-        return True
+        return
 
-    def visit_ExceptHandler(self, node: cst.ExceptHandler) -> bool:
+    def visit_ExceptHandler(self, node: cst.ExceptHandler) -> None:
         if node.name is not None and isinstance(node.name.name, cst.Name):
             self.bind(node.name.name.value, Binding("assign", value=OtherExpr("exception")))
-        return True
+        return
 
-    def visit_NamedExpr(self, node: cst.NamedExpr) -> bool:
+    def visit_NamedExpr(self, node: cst.NamedExpr) -> None:
         if isinstance(node.target, cst.Name):
             self.bind(node.target.value, Binding("assign", value=self.expr(node.value)))
-        return True
+        return
 
-    def visit_Import(self, node: cst.Import) -> bool:
+    def visit_Import(self, node: cst.Import) -> None:
         for alias in node.names:
             name = dotted_name(alias.name)
             if name is None:
@@ -462,9 +525,9 @@ class _Collector(cst.CSTVisitor):
             else:
                 top = name.split(".")[0]
                 self.bind(top, Binding("import_module", target=top))
-        return False
+        return
 
-    def visit_ImportFrom(self, node: cst.ImportFrom) -> bool:
+    def visit_ImportFrom(self, node: cst.ImportFrom) -> None:
         module_name = dotted_name(node.module) if node.module is not None else None
         level = len(node.relative)
         if level:
@@ -474,7 +537,7 @@ class _Collector(cst.CSTVisitor):
         if isinstance(node.names, cst.ImportStar):
             if self.frame.kind != "class":
                 self.scopes[self.frame.scope][2].append(source)
-            return False
+            return
         for alias in node.names:
             if not isinstance(alias.name, cst.Name):
                 continue
@@ -486,7 +549,7 @@ class _Collector(cst.CSTVisitor):
             )
             target = f"{source}.{name}" if source else name
             self.bind(local, Binding("import", target=target))
-        return False
+        return
 
     # --- routes and includes -----------------------------------------------------------------------------
 
@@ -509,14 +572,10 @@ class _Collector(cst.CSTVisitor):
             )
         )
 
-    def visit_Decorator(self, node: cst.Decorator) -> bool:
-        # Route decorator calls are collected with their function; do not collect them again as calls.
-        return False
-
-    def visit_Call(self, node: cst.Call) -> bool:
+    def visit_Call(self, node: cst.Call) -> None:
         func = node.func
         if not isinstance(func, cst.Attribute):
-            return True
+            return
         attr = func.attr.value
         if attr == "include_router":
             call = self.expr(node)
@@ -537,4 +596,4 @@ class _Collector(cst.CSTVisitor):
                     location=self.location(node),
                 )
             )
-        return True
+        return
