@@ -32,6 +32,18 @@ from .resolve import (
 _MAX_INCLUDE_DEPTH = 30
 
 
+@dataclass(frozen=True)
+class DependencySite:
+    """One place a dependency is declared: `Depends(<dependency>)` on a parameter or in `dependencies=`."""
+
+    source: str  # the node that depends
+    dependency: Expr  # the expression passed to Depends (or the annotation for `Depends()`)
+    ctx: Ctx
+    location: Location  # of the parameter, or of the Depends call in a list
+    via: str
+    target: str  # the node id it resolved to
+
+
 @dataclass
 class _Route:
     endpoint: Target
@@ -70,6 +82,7 @@ class GraphBuilder:
         self.objects: dict[str, _Object] = {}
         self._done: set = set()
         self._queue: list[Target] = []
+        self.sites: list[DependencySite] = []
         # Modules parsed up front; modules the resolver parses on demand later do not declare routes.
         self._complete = [
             facts for facts in (source.facts(name) for name in sorted(source.module_names()))
@@ -261,6 +274,8 @@ class GraphBuilder:
             target = unresolved(ctx.module, line, render(expr), "not a Depends(...) marker")
         target_id = self.add_target(target, location)
         self.graph.add_edge(Edge(source, target_id, via, location))
+        if isinstance(marker, DependsMarker) and marker.dependency is not None:
+            self.sites.append(DependencySite(source, marker.dependency, marker.ctx, location, via, target_id))
 
     def unresolved_site(self, facts: ModuleFacts, location: Location, text: str, reason: str) -> None:
         self.add_target(unresolved(facts.module, location.line, text, reason), location)
@@ -305,6 +320,11 @@ class GraphBuilder:
                 self.graph.add_edge(
                     Edge(target.id, target_id, "param", spec.parameter.location, spec.parameter.name)
                 )
+                if dependency is not None:
+                    self.sites.append(
+                        DependencySite(target.id, dependency, dependency_ctx, spec.parameter.location, "param",
+                                       target_id)
+                    )
 
     def seed_declarations(self) -> None:
         """Project functions and classes that declare dependencies, mounted or not."""
@@ -338,6 +358,9 @@ class GraphBuilder:
         return self.graph
 
 
-def build_graph(source: ModuleSource) -> DependencyGraph:
-    """The dependency graph of a project (see the module docstring)."""
-    return GraphBuilder(source).build()
+def build_graph(source: ModuleSource) -> GraphBuilder:
+    """Build the dependency graph of a project (see the module docstring); the builder keeps the resolver
+    and the dependency sites for rules."""
+    builder = GraphBuilder(source)
+    builder.build()
+    return builder

@@ -86,6 +86,8 @@ class ProjectIndex(ModuleSource):
     digests: dict[str, str]
     cache: FactsCache | None = None
     graph: object = None  # DependencyGraph, set by analyze()
+    resolver: object = None  # Resolver over this index, set by analyze()
+    sites: list = field(default_factory=list)  # DependencySite: every Depends(...) the graph followed
     parsed_on_demand: int = 0
     skipped: int = field(default=0)
 
@@ -191,7 +193,11 @@ def analyze(
             cache.store(key, facts)
 
     index = ProjectIndex(files, modules, sources, aliases, digests, cache, skipped=skipped)
-    index.graph = build_graph(index)
+    builder = build_graph(index)
+    index.graph = builder.graph
+    index.resolver = builder.resolver
+    index.sites = sorted(set(builder.sites), key=lambda site: (site.location.path, site.location.line,
+                                                                 site.location.column, site.source, site.target))
     return index
 
 

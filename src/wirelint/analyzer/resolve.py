@@ -31,6 +31,7 @@ from .models import (
     Location,
     ModuleFacts,
     NameExpr,
+    OtherExpr,
     Parameter,
     SequenceExpr,
     StringExpr,
@@ -601,6 +602,70 @@ class Resolver:
             return self.factory_result(func.module, facts, call, ctx, depth, drop)
         reason = func.reason if isinstance(func, UnknownSym) else f"the result of calling {render(call.func)}"
         return unresolved(ctx.module, call.line, text, reason)
+
+    def call_result_is_callable(self, call: CallExpr, ctx: Ctx, depth: int = 0) -> tuple[bool | None, str]:
+        """Whether what `call` returns can be called by FastAPI: (True | False | None for unknown, why)."""
+        if depth > 8:
+            return None, ""
+        func = self.deref(self.resolve(call.func, ctx))
+        name = self.qualified(func)
+        if name in PARTIAL:
+            return True, ""
+        if isinstance(func, DefSym) and func.kind == "class":
+            if self.is_subclass(func, DEPENDS | SECURITY):
+                return None, ""
+            has_call = self.find_method(func, "__call__") is not None
+            if has_call:
+                return True, ""
+            if self.mro(func)[1] and not all(base == "builtins.object" for base in self.mro(func)[1]):
+                return None, ""  # an external base class may define __call__
+            return False, f"{render(call.func)}(...) builds a {func.qualname} instance, which is not callable"
+        facts = None
+        if isinstance(func, DefSym) and func.kind == "function":
+            facts = self.function_facts(func.module, func.qualname)
+        elif isinstance(func, MethodSym):
+            facts = self.function_facts(func.module, func.qualname)
+        if facts is None:
+            return None, ""
+        module = func.module
+        if facts.yields:
+            kind = "an async generator" if facts.is_async else "a generator"
+            return False, f"{render(call.func)}() returns {kind} object: the provider was called instead of passed"
+        if facts.is_async:
+            return False, f"{render(call.func)}() returns a coroutine: the provider was called instead of passed"
+        if not facts.returns:
+            return False, f"{render(call.func)}() returns None"
+        inner = Ctx(module, facts.qualname, self.bind_arguments(facts, call, ctx))
+        verdicts = [self.value_is_callable(returned, inner, depth + 1) for returned in facts.returns]
+        if any(verdict is True for verdict, _ in verdicts):
+            return True, ""
+        if all(verdict is False for verdict, _ in verdicts):
+            return False, f"{render(call.func)}() returns a value, not a callable: the provider was called " \
+                          "instead of passed"
+        return None, ""
+
+    def value_is_callable(self, expr: Expr, ctx: Ctx, depth: int = 0) -> tuple[bool | None, str]:
+        if isinstance(expr, LambdaExpr):
+            return True, ""
+        if isinstance(expr, CallExpr):
+            return self.call_result_is_callable(expr, ctx, depth + 1)
+        if isinstance(expr, (StringExpr, FormattedStringExpr, SequenceExpr)):
+            return False, ""
+        if isinstance(expr, OtherExpr):
+            literal = expr.text in ("Integer", "Float", "Dict", "DictComp", "ListComp", "SetComp", "Comparison",
+                                    "Imaginary", "GeneratorExp")
+            return (False, "") if literal else (None, "")
+        if isinstance(expr, (NameExpr, AttributeExpr)):
+            if isinstance(expr, NameExpr) and expr.name in ("None", "True", "False"):
+                return False, ""
+            sym = self.resolve(expr, ctx)
+            if isinstance(sym, (DefSym, MethodSym)):
+                return True, ""
+            if isinstance(sym, VarSym) and depth < 8:
+                value = self.var_value(sym)
+                if value is not None:
+                    return self.value_is_callable(value, self.var_ctx(sym), depth + 1)
+        return None, ""
 
     def factory_result(self, module: str, facts: FunctionFacts, call: CallExpr, ctx: Ctx, depth: int,
                        drop: int) -> Target:

@@ -1,3 +1,8 @@
 """Imports every rule module so that each registers itself (one rule per file)."""
 
-from . import di000_parse_error, di001_dependency_cycle, di002_over_injection  # noqa: F401
+from . import (  # noqa: F401
+    di000_parse_error,
+    di001_dependency_cycle,
+    di002_over_injection,
+    di007_called_dependency,
+)
