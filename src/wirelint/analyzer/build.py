@@ -22,6 +22,8 @@ from .resolve import (
     DependsMarker,
     ExternalSym,
     ModuleSource,
+    ModuleSym,
+    ParamSym,
     Resolver,
     Target,
     UnknownSym,
@@ -83,6 +85,7 @@ class GraphBuilder:
         self._done: set = set()
         self._queue: list[Target] = []
         self.sites: list[DependencySite] = []
+        self._calls_by_name: dict[str, list[tuple[Ctx, CallExpr]]] | None = None
         # Modules parsed up front; modules the resolver parses on demand later do not declare routes.
         self._complete = [
             facts for facts in (source.facts(name) for name in sorted(source.module_names()))
@@ -114,7 +117,7 @@ class GraphBuilder:
                     self.objects[obj.id] = obj
 
     def object_kind(self, call: CallExpr, ctx: Ctx) -> str | None:
-        func = self.resolver.deref(self.resolver.resolve(call.func, ctx))
+        func = self.resolver.class_of(self.resolver.resolve_qualified(call.func, ctx))
         name = self.resolver.qualified(func)
         if name in FASTAPI_APP:
             return "app"
@@ -169,35 +172,83 @@ class GraphBuilder:
 
     # --- routes and includes -----------------------------------------------------------------------------
 
+    # --- helpers called with the app: `def register_routers(app): app.include_router(...)` ----------------
+
+    def call_sites(self, function_id: str, name: str) -> list[tuple[Ctx, CallExpr]]:
+        """Statement-level calls that resolve to the project function `function_id` (whose name is `name`).
+
+        Candidates are picked by the called name, then confirmed by resolving the callee to its qualified
+        id; the callee is resolved only through names and modules, never through instances' attributes."""
+        if self._calls_by_name is None:
+            self._calls_by_name = {}
+            for facts in self.complete_modules():
+                for scope, call in facts.calls:
+                    called = getattr(call.func, "attr", None) or getattr(call.func, "name", None)
+                    if called:
+                        self._calls_by_name.setdefault(called, []).append((Ctx(facts.module, scope), call))
+        result = []
+        for ctx, call in self._calls_by_name.get(name, []):
+            func = call.func
+            if hasattr(func, "attr") and not isinstance(self.resolver.resolve(func.value, ctx), ModuleSym):
+                continue
+            sym = self.resolver.deref(self.resolver.resolve(func, ctx))
+            if isinstance(sym, DefSym) and sym.kind == "function" and f"{sym.module}.{sym.qualname}" == function_id:
+                result.append((ctx, call))
+        return result
+
+    def contexts(self, module: str, scope: str, exprs: list[Expr], depth: int = 0) -> list[Ctx]:
+        """Contexts to evaluate `exprs` in: the scope itself or, when they use the enclosing function's
+        parameters, one context per call of that function with its arguments bound."""
+        base = Ctx(module, scope)
+        if not scope or depth > 3:
+            return [base]
+        uses_parameter = any(
+            isinstance(self.resolver.resolve(_root_name(expr), base), ParamSym) for expr in exprs if expr is not None
+        )
+        if not uses_parameter:
+            return [base]
+        function = self.resolver.function_facts(module, scope)
+        if function is None:
+            return [base]
+        result = []
+        for caller_ctx, call in self.call_sites(f"{module}.{scope}", function.name):
+            for outer in self.contexts(caller_ctx.module, caller_ctx.scope, list(call.args) +
+                                       [value for _, value in call.keywords], depth + 1):
+                result.append(Ctx(module, scope, self.resolver.bind_arguments(function, call, outer)))
+        return result or [base]
+
     def attach_routes(self) -> None:
         for facts in self.complete_modules():
             for route in facts.routes:
-                self.attach_route(facts, route)
+                for ctx in self.contexts(facts.module, route.scope, [route.router]):
+                    self.attach_route(facts, route, ctx)
             for include in facts.includes:
-                ctx = Ctx(facts.module, include.scope)
-                parent = self.object_of(include.parent, ctx)
-                if parent is None:
-                    if not self.is_foreign(include.parent, ctx):
-                        self.unresolved_site(facts, include.location, render(include.parent),
-                                             "include_router on something that is not a known app or router")
-                    continue
-                child = self.object_of(include.child, ctx)
-                if child is None:
-                    self.unresolved_site(facts, include.location, render(include.child),
-                                         "router computed at run time; its routes are not in the graph")
-                    continue
-                child.included = True
-                parent.includes.append(
-                    _Include(
-                        child,
-                        self.resolver.string_value(include.call.keyword("prefix"), ctx) or "",
-                        [(e, c, facts.path) for e, c in
-                         self.resolver.expression_list(include.call.keyword("dependencies"), ctx)],
-                    )
-                )
+                for ctx in self.contexts(facts.module, include.scope, [include.parent, include.child]):
+                    self.attach_include(facts, include, ctx)
 
-    def attach_route(self, facts: ModuleFacts, route: RouteFacts) -> None:
-        ctx = Ctx(facts.module, route.scope)
+    def attach_include(self, facts: ModuleFacts, include, ctx: Ctx) -> None:
+        parent = self.object_of(include.parent, ctx)
+        if parent is None:
+            if not self.is_foreign(include.parent, ctx):
+                self.unresolved_site(facts, include.location, render(include.parent),
+                                     "include_router on something that is not a known app or router")
+            return
+        child = self.object_of(include.child, ctx)
+        if child is None:
+            self.unresolved_site(facts, include.location, render(include.child),
+                                 "router computed at run time; its routes are not in the graph")
+            return
+        child.included = True
+        parent.includes.append(
+            _Include(
+                child,
+                self.resolver.string_value(include.call.keyword("prefix"), ctx) or "",
+                [(e, c, facts.path) for e, c in
+                 self.resolver.expression_list(include.call.keyword("dependencies"), ctx)],
+            )
+        )
+
+    def attach_route(self, facts: ModuleFacts, route: RouteFacts, ctx: Ctx) -> None:
         if route.endpoint_qualname is not None:
             function = facts.functions.get(route.endpoint_qualname)
             if function is None:
@@ -356,6 +407,12 @@ class GraphBuilder:
         self.drain()
         self.seed_declarations()
         return self.graph
+
+
+def _root_name(expr: Expr) -> Expr:
+    while hasattr(expr, "value") and not isinstance(expr, CallExpr) and hasattr(expr, "attr"):
+        expr = expr.value
+    return expr
 
 
 def build_graph(source: ModuleSource) -> GraphBuilder:

@@ -69,6 +69,7 @@ def collect_module(module: str, path: str, data: bytes, is_package: bool) -> Mod
                 in collector.scopes.items()},
         routes=tuple(collector.routes),
         includes=tuple(collector.includes),
+        calls=tuple(collector.calls),
         line_count=source.count("\n") + (0 if source.endswith("\n") or not source else 1),
     )
 
@@ -114,6 +115,7 @@ class _Collector:
         self.scopes: dict[str, tuple[str | None, dict[str, Binding], list[str]]] = {"": (None, {}, [])}
         self.routes: list[RouteFacts] = []
         self.includes: list[IncludeFacts] = []
+        self.calls: list[tuple[str, CallExpr]] = []
         self.frames: list[_Frame] = [_Frame("module", "", "")]
         # per open function: [yields, returns]
         self.function_state: list[list] = []
@@ -574,9 +576,7 @@ class _Collector:
 
     def visit_Call(self, node: cst.Call) -> None:
         func = node.func
-        if not isinstance(func, cst.Attribute):
-            return
-        attr = func.attr.value
+        attr = func.attr.value if isinstance(func, cst.Attribute) else None
         if attr == "include_router":
             call = self.expr(node)
             child = call.argument(0, "router")
@@ -596,4 +596,7 @@ class _Collector:
                     location=self.location(node),
                 )
             )
-        return
+        elif isinstance(func, (cst.Name, cst.Attribute)) and any(
+            isinstance(arg.value, (cst.Name, cst.Attribute)) for arg in node.args
+        ):
+            self.calls.append((self.function_scope(), self.expr(node)))

@@ -20,7 +20,7 @@ from fnmatch import fnmatch
 from functools import lru_cache
 from pathlib import Path
 
-from .models import Binding, ModuleFacts, ScopeFacts
+from .models import AttributeExpr, Binding, ModuleFacts, NameExpr, ScopeFacts, SequenceExpr
 
 SKIPPED_DIRS = frozenset(
     {"__pycache__", "node_modules", "venv", "env", "build", "dist", "site-packages", "__pypackages__"}
@@ -157,7 +157,7 @@ def resolve_relative(module: str, is_package: bool, level: int, name: str | None
 _TOP_LEVEL_RE = re.compile(
     r"^(?:"
     r"(?P<def>(?:async[ \t]+)?def[ \t]+(?P<def_name>\w+))"
-    r"|(?P<class>class[ \t]+(?P<class_name>\w+))"
+    r"|(?P<class>class[ \t]+(?P<class_name>\w+)(?:[ \t]*\((?P<bases>[^()]*)\))?)"
     r"|(?P<from>from[ \t]+(?P<dots>\.*)[ \t]*(?P<source>[\w.]*)[ \t]+import[ \t]+"
     r"(?P<names>\([^)]*\)|(?:[^\n\\]|\\\n)*))"
     r"|(?P<import>import[ \t]+(?P<modules>[^\n#;]+))"
@@ -165,6 +165,17 @@ _TOP_LEVEL_RE = re.compile(
     r")",
     re.MULTILINE,
 )
+
+
+_DOTTED_RE = re.compile(r"[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*")
+
+
+def _dotted_expr(text: str) -> NameExpr | AttributeExpr:
+    first, *rest = text.split(".")
+    expr: NameExpr | AttributeExpr = NameExpr(first)
+    for attr in rest:
+        expr = AttributeExpr(expr, attr)
+    return expr
 
 
 def scan_top_level(source_file: SourceFile, text: str) -> ModuleFacts:
@@ -175,7 +186,12 @@ def scan_top_level(source_file: SourceFile, text: str) -> ModuleFacts:
         if match["def"]:
             bindings[match["def_name"]] = Binding("function", target=match["def_name"])
         elif match["class"]:
-            bindings[match["class_name"]] = Binding("class", target=match["class_name"])
+            bases = tuple(
+                _dotted_expr(part.strip())
+                for part in (match["bases"] or "").split(",")
+                if part.strip() and "=" not in part and _DOTTED_RE.fullmatch(part.strip())
+            )
+            bindings[match["class_name"]] = Binding("class", target=match["class_name"], value=SequenceExpr(bases))
         elif match["assign"]:
             bindings[match["assign_name"]] = Binding("assign")
         elif match["import"]:

@@ -225,6 +225,9 @@ class ModuleFacts:
     parse_error: ParseErrorFacts | None = None
     line_count: int = 0
     complete: bool = True  # False for a module only scanned for its top-level names (see discovery)
+    # Statement-level calls of plain functions `(scope, call)`: where helpers like `register_routers(app)` are
+    # called, so that routes and includes written against their parameters reach the real app.
+    calls: tuple[tuple[str, CallExpr], ...] = ()
 
     @classmethod
     def failed(cls, module: str, path: str, is_package: bool, error: ParseErrorFacts) -> ModuleFacts:

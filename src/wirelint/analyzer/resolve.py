@@ -192,6 +192,7 @@ class Resolver:
 
     modules: "ModuleSource"
     _active: set = field(default_factory=set)
+    _bases_cache: dict = field(default_factory=dict)
 
     # -- names --
 
@@ -287,6 +288,16 @@ class Resolver:
             return self.member(self.resolve(expr.value, ctx, depth + 1), expr.attr, depth + 1)
         return UnknownSym(f"not a name: {render(expr)}")
 
+    def resolve_qualified(self, expr: Expr | None, ctx: Ctx) -> Sym:
+        """Like resolve, for dotted names through modules only (`fastapi.APIRouter`, `routing.Router`): attributes
+        of classes and instances are not followed, so answering never parses another module's classes."""
+        if isinstance(expr, AttributeExpr):
+            base = self.resolve_qualified(expr.value, ctx)
+            if isinstance(base, (ModuleSym, ExternalSym)):
+                return self.member(base, expr.attr)
+            return UnknownSym(f"attribute {expr.attr!r} of a non-module")
+        return self.resolve(expr, ctx)
+
     def member(self, sym: Sym, attr: str, depth: int = 0) -> Sym:
         if isinstance(sym, ModuleSym):
             return self.module_member(sym.name, attr)
@@ -323,6 +334,25 @@ class Resolver:
                 return sym
             sym = self.resolve(value, self.var_ctx(sym), depth + 1)
             depth += 1
+        return sym
+
+    def class_of(self, sym: Sym, depth: int = 0) -> Sym:
+        """Like deref, and through class factories: `APIRouter = make_router_class(Route)` where the function
+        returns a class it defines (or another class)."""
+        sym = self.deref(sym)
+        if depth > 5 or not isinstance(sym, VarSym):
+            return sym
+        value = self.var_value(sym)
+        if not isinstance(value, CallExpr):
+            return sym
+        func = self.deref(self.resolve(value.func, self.var_ctx(sym)))
+        if not (isinstance(func, DefSym) and func.kind == "function"):
+            return sym
+        facts = self.function_facts(func.module, func.qualname)
+        for returned in facts.returns if facts else ():
+            found = self.class_of(self.resolve(returned, Ctx(func.module, facts.qualname)), depth + 1)
+            if isinstance(found, DefSym) and found.kind == "class" or isinstance(found, ExternalSym):
+                return found
         return sym
 
     def var_value(self, sym: VarSym) -> Expr | None:
@@ -381,6 +411,35 @@ class Resolver:
         walk(sym, 0)
         return project, external
 
+    def external_bases(self, sym: DefSym) -> frozenset[str]:
+        """Names of the external classes `sym` derives from, through project classes. Reads the bases a
+        top-level scan recorded, so that asking "is this an APIRouter?" never forces a full parse."""
+        cached = self._bases_cache.get(sym)
+        if cached is not None:
+            return cached
+        self._bases_cache[sym] = frozenset()  # cycle guard
+        facts = self.modules.facts(sym.module)
+        bases: tuple[Expr, ...] = ()
+        scope = ""
+        if facts is not None and facts.complete:
+            class_facts = facts.classes.get(sym.qualname)
+            if class_facts is not None:
+                bases, scope = class_facts.bases, class_facts.scope
+        elif facts is not None:
+            binding = facts.scopes[""].bindings.get(sym.qualname)
+            if binding is not None and isinstance(binding.value, SequenceExpr):
+                bases = binding.value.items
+        found: set[str] = set()
+        for base in bases:
+            base_sym = self.deref(self.resolve(base, Ctx(sym.module, scope)))
+            if isinstance(base_sym, DefSym) and base_sym.kind == "class":
+                found |= self.external_bases(base_sym)
+            elif isinstance(base_sym, ExternalSym):
+                found.add(base_sym.name)
+        result = frozenset(found)
+        self._bases_cache[sym] = result
+        return result
+
     def find_method(self, sym: DefSym, name: str) -> DefSym | None:
         for owner, facts in self.mro(sym)[0]:
             if name in facts.methods:
@@ -388,7 +447,7 @@ class Resolver:
         return None
 
     def is_subclass(self, sym: DefSym, names: frozenset[str]) -> bool:
-        return any(base in names for base in self.mro(sym)[1])
+        return not self.external_bases(sym).isdisjoint(names)
 
     def decorator_names(self, decorators: tuple[Expr, ...], ctx: Ctx) -> set[str]:
         names = set()
