@@ -26,11 +26,12 @@ SKIPPED_DIRS = frozenset(
     {"__pycache__", "node_modules", "venv", "env", "build", "dist", "site-packages", "__pypackages__"}
 )
 
-_MATTERS_RE = re.compile(
-    rb"fastapi|Depends|Security|APIRouter|include_router|add_api_route|api_route|dependency_overrides"
-    rb"|^[ \t]*@[\w.]+\.(?:get|post|put|patch|delete|head|options|trace|websocket)\(",
-    re.MULTILINE,
+_MATTERS_WORDS = (
+    b"fastapi", b"Depends", b"Security", b"APIRouter", b"include_router", b"add_api_route", b"api_route",
+    b"dependency_overrides",
 )
+# Route decorators on objects whose definition lives elsewhere (`@router.get(...)` with `router` imported).
+_ROUTE_DECORATOR_RE = re.compile(rb"@[\w.]+\.(?:get|post|put|patch|delete|head|options|trace|websocket)\(")
 
 
 class DiscoveryError(Exception):
@@ -48,7 +49,9 @@ class SourceFile:
 
 def might_matter(data: bytes) -> bool:
     """Whether a file can declare or use FastAPI dependency injection (cheap, conservative)."""
-    return _MATTERS_RE.search(data) is not None
+    if any(word in data for word in _MATTERS_WORDS):
+        return True
+    return b"@" in data and _ROUTE_DECORATOR_RE.search(data) is not None
 
 
 def discover(paths: list[str | Path], exclude: tuple[str, ...] = ()) -> list[SourceFile]:

@@ -22,46 +22,88 @@ from .models import ModuleFacts, ParseErrorFacts
 from .resolve import ModuleSource
 
 # Bump when the facts' shape or the collectors' output changes: old cache entries are then ignored.
-FACTS_SCHEMA = 6
+FACTS_SCHEMA = 7
 _PARALLEL_THRESHOLD = 16
 
 
 class FactsCache:
-    """Per-file facts on disk, keyed by content hash, tool version and module identity; writes are atomic."""
+    """Per-file facts kept in one pack file per cache directory, loaded once and rewritten atomically.
+
+    An entry is keyed by tool version, facts schema, module identity and content hash; a file's first-look
+    entry (full facts or top-level scan, whichever the prefilter chose) and its on-demand full facts are
+    separate keys. Entries of files outside the current run are kept (up to a bound), so analyzing a
+    subfolder does not evict the rest of the project.
+    """
+
+    PACK = "facts.pickle"
+    MAX_ENTRIES = 50_000
 
     def __init__(self, directory: Path) -> None:
         self.directory = directory
+        self._entries: dict[str, ModuleFacts] | None = None
+        self._used: set[str] = set()
+        self._dirty = False
 
     @staticmethod
-    def key(source: SourceFile, digest: str, complete: bool) -> str:
-        text = f"{__version__}|{FACTS_SCHEMA}|{source.module}|{source.display}|{source.is_package}|{complete}|{digest}"
-        return hashlib.blake2b(text.encode(), digest_size=20).hexdigest()
+    def key(source: SourceFile, digest: str, kind: str) -> str:
+        return f"{__version__}|{FACTS_SCHEMA}|{kind}|{source.module}|{source.display}|{source.is_package}|{digest}"
 
-    def _path(self, key: str) -> Path:
-        return self.directory / key[:2] / f"{key}.pickle"
+    def _load_pack(self) -> dict[str, ModuleFacts]:
+        if self._entries is None:
+            try:
+                with open(self.directory / self.PACK, "rb") as handle:
+                    entries = pickle.load(handle)
+                if not isinstance(entries, dict):
+                    raise TypeError("not a facts pack")
+            except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError,
+                    ValueError, IndexError, KeyError):
+                entries = {}
+            self._entries = entries
+        return self._entries
 
     def load(self, key: str) -> ModuleFacts | None:
-        try:
-            with open(self._path(key), "rb") as handle:
-                facts = pickle.load(handle)
-        except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError, ValueError):
-            return None
-        return facts if isinstance(facts, ModuleFacts) else None
+        facts = self._load_pack().get(key)
+        if isinstance(facts, ModuleFacts):
+            self._used.add(key)
+            return facts
+        return None
 
     def store(self, key: str, facts: ModuleFacts) -> None:
-        path = self._path(key)
+        self._load_pack()[key] = facts
+        self._used.add(key)
+        self._dirty = True
+
+    def flush(self) -> None:
+        """Write the pack if anything changed: this run's entries first, then older ones up to the bound."""
+        entries = self._load_pack()
+        stale = len(entries) - len(self._used)
+        if not self._dirty and stale <= len(self._used):
+            return
+        kept = {key: entries[key] for key in self._used}
+        current_version = f"{__version__}|{FACTS_SCHEMA}|"
+        used_identities = {key.rsplit("|", 1)[0] for key in self._used}
+        for key, facts in entries.items():
+            if len(kept) >= self.MAX_ENTRIES:
+                break
+            # Keep older entries of this version, except those of files this run saw with other content.
+            if key not in kept and key.startswith(current_version) and key.rsplit("|", 1)[0] not in used_identities:
+                kept[key] = facts
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".pickle")
+            self.directory.mkdir(parents=True, exist_ok=True)
+            gitignore = self.directory / ".gitignore"
+            if not gitignore.exists():
+                gitignore.write_text("# created by wirelint\n*\n")
+            handle, temporary = tempfile.mkstemp(dir=self.directory, prefix=".tmp-", suffix=".pickle")
             try:
                 with os.fdopen(handle, "wb") as stream:
-                    pickle.dump(facts, stream, protocol=pickle.HIGHEST_PROTOCOL)
-                os.replace(temporary, path)
+                    pickle.dump(kept, stream, protocol=pickle.HIGHEST_PROTOCOL)
+                os.replace(temporary, self.directory / self.PACK)
             except BaseException:
                 Path(temporary).unlink(missing_ok=True)
                 raise
         except OSError:
             pass  # a read-only or full disk only costs speed
+        self._dirty = False
 
 
 def _collect(job: tuple[str, str, str, bool]) -> ModuleFacts:
@@ -114,7 +156,7 @@ class ProjectIndex(ModuleSource):
 
     def _parse_now(self, name: str) -> ModuleFacts:
         source = self.sources[name]
-        key = FactsCache.key(source, self.digests[name], True) if self.cache else None
+        key = FactsCache.key(source, self.digests[name], "full") if self.cache else None
         facts = self.cache.load(key) if self.cache and key else None
         if facts is None:
             facts = _collect((source.module, source.display, str(source.path), source.is_package))
@@ -167,21 +209,21 @@ def analyze(
         digests[source.module] = digest
         for alias in source.aliases:
             aliases.setdefault(alias, source.module)
-        complete = might_matter(data)
-        key = FactsCache.key(source, digest, complete) if cache else None
+        key = FactsCache.key(source, digest, "first") if cache else None
         cached = cache.load(key) if cache and key else None
         if cached is not None:
             modules[source.module] = cached
+            skipped += not cached.complete
             continue
-        if complete:
+        if might_matter(data):
             to_parse.append((source, key))
             continue
-        skipped += 1
         try:
             text = data.decode("utf-8")
         except UnicodeDecodeError:
-            to_parse.append((source, FactsCache.key(source, digest, True) if cache else None))
+            to_parse.append((source, key))
             continue
+        skipped += 1
         facts = scan_top_level(source, text)
         modules[source.module] = facts
         if cache and key:
@@ -198,6 +240,8 @@ def analyze(
     index.resolver = builder.resolver
     index.sites = sorted(set(builder.sites), key=lambda site: (site.location.path, site.location.line,
                                                                  site.location.column, site.source, site.target))
+    if cache is not None:
+        cache.flush()
     return index
 
 
