@@ -138,3 +138,27 @@ def a(x=Depends(pick()), y=Depends(registry["db"])):
     unresolved = {node.id: node.reason for node in index.graph.unresolved()}
     assert set(unresolved) == {'unresolved:app:19:pick()', "unresolved:app:19:registry['db']"}
     assert "returns different callables" in unresolved["unresolved:app:19:pick()"]
+
+
+def test_factory_choosing_by_a_constant_argument(analyze_project):
+    index = analyze_project({"app.py": HEADER + """
+def _strict(user=Depends(get_user)):
+    return user
+def _lenient():
+    return None
+def authorizer(*, required: bool = True):
+    return _strict if required else _lenient
+def pick(flag):
+    return _strict if flag else _lenient
+@router.get("/")
+def a(x=Depends(authorizer()), y=Depends(authorizer(required=False)), z=Depends(pick(get_db))):
+    return 1
+"""})
+    assert {e for e in edge_set(index) if e[0] == "app.a"} == {
+        ("app.a", "app._strict", "param"),
+        ("app.a", "app._lenient", "param"),
+        ("app.a", "unresolved:app:21:pick(get_db)", "param"),
+    }
+    assert index.graph.node("unresolved:app:21:pick(get_db)").reason == (
+        "one of app._strict or app._lenient, chosen at run time by flag"
+    )

@@ -204,3 +204,44 @@ def test_prefix_from_settings_instance_field_default(analyze_project):
         ("main.items", ("GET",), "/api/v1/items", "main.app"),
         ("main.items", ("GET",), "{?settings.UNKNOWN}/x/items", "main.app"),
     }
+
+
+def test_routes_and_includes_in_helpers_called_with_the_app(analyze_project):
+    index = analyze_project({
+        "svc/__init__.py": "",
+        "svc/routing.py": """
+            from fastapi import APIRouter as _APIRouter
+            def make_router_class(route_class):
+                class _Router(_APIRouter):
+                    def __init__(self, *args, **kwargs):
+                        super().__init__(*args, **kwargs)
+                return _Router
+            APIRouter = make_router_class(None)
+        """,
+        "svc/items.py": """
+            from svc.routing import APIRouter
+            router = APIRouter(prefix="/items")
+            @router.get("/")
+            def items():
+                return 1
+        """,
+        "svc/setup.py": """
+            def register(app, api_router, prefix):
+                app.include_router(api_router, prefix=prefix)
+                @app.get("/ping")
+                def ping():
+                    return 1
+        """,
+        "svc/main.py": """
+            from fastapi import FastAPI
+            from svc import setup
+            from svc.items import router
+            app = FastAPI()
+            setup.register(app, router, "/v1")
+        """,
+    })
+    assert route_set(index) == {
+        ("svc.items.items", ("GET",), "/v1/items/", "svc.main.app"),
+        ("svc.setup.register.<locals>.ping", ("GET",), "/ping", "svc.main.app"),
+    }
+    assert index.graph.unresolved() == []

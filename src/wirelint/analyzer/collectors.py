@@ -15,6 +15,7 @@ from .models import (
     Binding,
     CallExpr,
     ClassFacts,
+    ConditionalExpr,
     Expr,
     FormattedStringExpr,
     FunctionFacts,
@@ -287,6 +288,8 @@ class _Collector:
             )
         if isinstance(node, cst.Lambda):
             return self.lambda_expr(node)
+        if isinstance(node, cst.IfExp):
+            return ConditionalExpr(self.expr(node.test), self.expr(node.body), self.expr(node.orelse))
         return OtherExpr(type(node).__name__)
 
     def _string_parts(self, node: cst.BaseExpression) -> list[Expr]:

@@ -92,6 +92,15 @@ class LambdaExpr(Expr):
 
 
 @dataclass(frozen=True, slots=True)
+class ConditionalExpr(Expr):
+    """`body if test else orelse`."""
+
+    test: Expr
+    body: Expr
+    orelse: Expr
+
+
+@dataclass(frozen=True, slots=True)
 class OtherExpr(Expr):
     text: str
 
@@ -118,6 +127,8 @@ def render(expr: Expr | None) -> str:
             return f"[{', '.join(render(i) for i in items)}]"
         case LambdaExpr():
             return "lambda"
+        case ConditionalExpr(test, body, orelse):
+            return f"{render(body)} if {render(test)} else {render(orelse)}"
         case OtherExpr(text):
             return text
     return "?"

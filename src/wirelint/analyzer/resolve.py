@@ -24,6 +24,7 @@ from .models import (
     Binding,
     CallExpr,
     ClassFacts,
+    ConditionalExpr,
     Expr,
     FormattedStringExpr,
     FunctionFacts,
@@ -497,8 +498,9 @@ class Resolver:
         return None
 
     @staticmethod
-    def bind_arguments(facts: FunctionFacts, call: CallExpr, ctx: Ctx, drop: int = 0):
-        """Bind a call's arguments to the function's parameter names (for following factories)."""
+    def bind_arguments(facts: FunctionFacts, call: CallExpr, ctx: Ctx, drop: int = 0, module: str | None = None):
+        """Bind a call's arguments to the function's parameter names (for following factories); with
+        `module`, parameters left unbound get their defaults (evaluated where the function is defined)."""
         env = []
         positional = [p for p in facts.parameters if p.kind in ("positional_only", "positional")][drop:]
         for parameter, argument in zip(positional, call.args):
@@ -507,7 +509,29 @@ class Resolver:
         for keyword, argument in call.keywords:
             if keyword in names:
                 env.append((keyword, (argument, ctx)))
+        if module is not None and not call.has_star_args:
+            bound = {name for name, _ in env}
+            for parameter in facts.parameters[drop:]:
+                if parameter.name not in bound and parameter.default is not None:
+                    env.append((parameter.name, (parameter.default, Ctx(module, facts.scope))))
         return tuple(env)
+
+    def truth(self, expr: Expr | None, ctx: Ctx, depth: int = 0) -> bool | None:
+        """The truth value of a condition when it is a constant or a factory argument bound to one."""
+        if depth > 10:
+            return None
+        if isinstance(expr, NameExpr):
+            if expr.name in ("True", "False", "None"):
+                return expr.name == "True"
+            bound = ctx.bound(expr.name)
+            if bound is not None:
+                return self.truth(bound[0], bound[1], depth + 1)
+            sym = self.lookup(ctx, expr.name)
+            if isinstance(sym, VarSym) and sym.binding.kind == "assign" and not sym.scope:
+                return self.truth(self.var_value(sym), self.var_ctx(sym), depth + 1)
+        if isinstance(expr, StringExpr):
+            return bool(expr.value)
+        return None
 
     def annotation_parts(
         self, expr: Expr | None, ctx: Ctx, top: bool = True, depth: int = 0
@@ -574,6 +598,16 @@ class Resolver:
         if isinstance(expr, (NameExpr, AttributeExpr)):
             sym = self.resolve(expr, ctx)
             return self.symbol_target(sym, expr, ctx, depth)
+        if isinstance(expr, ConditionalExpr):
+            truth = self.truth(expr.test, ctx)
+            if truth is not None:
+                return self.callable_target(expr.body if truth else expr.orelse, ctx, depth + 1)
+            body = self.callable_target(expr.body, ctx, depth + 1)
+            orelse = self.callable_target(expr.orelse, ctx, depth + 1)
+            if body.id == orelse.id:
+                return body
+            return unresolved(ctx.module, line, text, f"one of {body.id} or {orelse.id}, chosen at run time by "
+                                                      f"{render(expr.test)}")
         if expr is None:
             return unresolved(ctx.module, 0, "?", "no callable given")
         return unresolved(ctx.module, line, text, f"not a callable expression: {text}")
@@ -694,7 +728,7 @@ class Resolver:
             return False, f"{render(call.func)}() returns a coroutine: the provider was called instead of passed"
         if not facts.returns:
             return False, f"{render(call.func)}() returns None"
-        inner = Ctx(module, facts.qualname, self.bind_arguments(facts, call, ctx))
+        inner = Ctx(module, facts.qualname, self.bind_arguments(facts, call, ctx, module=module))
         verdicts = [self.value_is_callable(returned, inner, depth + 1) for returned in facts.returns]
         if any(verdict is True for verdict, _ in verdicts):
             return True, ""
@@ -706,6 +740,10 @@ class Resolver:
     def value_is_callable(self, expr: Expr, ctx: Ctx, depth: int = 0) -> tuple[bool | None, str]:
         if isinstance(expr, LambdaExpr):
             return True, ""
+        if isinstance(expr, ConditionalExpr):
+            verdicts = {self.value_is_callable(expr.body, ctx, depth + 1)[0],
+                        self.value_is_callable(expr.orelse, ctx, depth + 1)[0]}
+            return (verdicts.pop(), "") if len(verdicts) == 1 else (None, "")
         if isinstance(expr, CallExpr):
             return self.call_result_is_callable(expr, ctx, depth + 1)
         if isinstance(expr, (StringExpr, FormattedStringExpr, SequenceExpr)):
@@ -732,13 +770,17 @@ class Resolver:
         text = render(call)
         if not facts.returns:
             return unresolved(ctx.module, call.line, text, f"{module}.{facts.qualname} returns nothing callable")
-        inner_ctx = Ctx(module, facts.qualname, self.bind_arguments(facts, call, ctx, drop))
+        inner_ctx = Ctx(module, facts.qualname, self.bind_arguments(facts, call, ctx, drop, module))
         results = []
         for returned in facts.returns:
             target = self.callable_target(returned, inner_ctx, depth + 1)
             if target.kind == "provider" and "<locals>" in target.id:
                 target = Target(**{**_fields(target), "kind": "factory"})
             results.append(target)
+        results = [
+            unresolved(ctx.module, call.line, text, target.reason or "") if target.kind == "unresolved" else target
+            for target in results
+        ]
         ids = {target.id for target in results}
         if len(ids) > 1:
             return unresolved(ctx.module, call.line, text,
@@ -832,6 +874,9 @@ class Resolver:
             return f"{{?{render(expr)}}}"
         if isinstance(expr, FormattedStringExpr):
             return "".join(self.string_value(part, ctx, depth + 1) or "" for part in expr.parts)
+        bound = self._bound_argument(expr, ctx)
+        if bound is not None:
+            return self.string_value(bound[0], bound[1], depth + 1)
         if isinstance(expr, (NameExpr, AttributeExpr)):
             sym = self.resolve(expr, ctx)
             if isinstance(sym, VarSym):
@@ -861,9 +906,20 @@ class Resolver:
                     return parameter.default, Ctx(owner.module, facts.scope)
         return None
 
+    def _bound_argument(self, expr: Expr | None, ctx: Ctx) -> tuple[Expr, Ctx] | None:
+        """The argument a helper's parameter is bound to in this context, when `expr` names one."""
+        if isinstance(expr, NameExpr) and ctx.env:
+            sym = self.lookup(Ctx(ctx.module, ctx.scope), expr.name)
+            if isinstance(sym, ParamSym) and sym.scope == ctx.scope:
+                return ctx.bound(expr.name)
+        return None
+
     def string_list(self, expr: Expr | None, ctx: Ctx) -> list[str] | None:
         if expr is None:
             return None
+        bound = self._bound_argument(expr, ctx)
+        if bound is not None:
+            return self.string_list(bound[0], bound[1])
         if isinstance(expr, (NameExpr, AttributeExpr)):
             sym = self.resolve(expr, ctx)
             if isinstance(sym, VarSym) and self.var_value(sym) is not None:
@@ -876,6 +932,9 @@ class Resolver:
         """The items of a `dependencies=[...]` list (following names bound to lists and `+`)."""
         if expr is None or depth > _MAX_DEPTH:
             return []
+        bound = self._bound_argument(expr, ctx)
+        if bound is not None:
+            return self.expression_list(bound[0], bound[1], depth + 1)
         if isinstance(expr, SequenceExpr):
             return [(item, ctx) for item in expr.items]
         if isinstance(expr, (NameExpr, AttributeExpr)):

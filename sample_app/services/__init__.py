@@ -1,0 +1,1 @@
+"""Services and repositories; constructors receive their collaborators through Depends."""
