@@ -101,3 +101,32 @@ def test_rules_and_explain(project):
     explained = run("explain", "over-injection", cwd=project).stdout
     assert explained.startswith("DI002 over-injection (warning)")
     assert "Option `max-dependencies` (default 7)" in explained
+
+
+def test_text_format_shows_the_line_and_a_caret(project):
+    result = run("check", "--no-cache", cwd=project)
+    assert result.stdout.splitlines()[:5] == [
+        "app/main.py:5:7: DI001 [dependency-cycle] dependency cycle: app.main.a -> app.main.b -> app.main.a. "
+        "FastAPI raises RecursionError when a route depends on any of these; extract what they share into a "
+        "provider that depends on neither",
+        "  5 | def a(x: Annotated[int, Depends(b)]):",
+        "    |       ^",
+        "  = app/main.py:5: app.main.a depends on app.main.b",
+        "  = app/main.py:7: app.main.b depends on app.main.a",
+    ]
+
+
+@pytest.mark.parametrize("comment, suppressed", [
+    ("# wirelint: ignore[DI001]", True),
+    ("# wirelint: ignore[DI002, di001]", True),
+    ("# wirelint: ignore", True),
+    ("# wirelint: ignore[DI002]", False),
+])
+def test_inline_suppression(project, comment, suppressed):
+    main = project / "app/main.py"
+    main.write_text(main.read_text().replace("def a(x: Annotated[int, Depends(b)]):",
+                                             f"def a(x: Annotated[int, Depends(b)]):  {comment}"))
+    result = run("check", "--no-cache", "--format", "concise", cwd=project)
+    assert result.returncode == (0 if suppressed else 1)
+    if suppressed:
+        assert result.stdout == "All clear: 2 files checked, no findings (1 suppressed inline).\n"

@@ -6,6 +6,7 @@ Exit codes: 0 clean, 1 findings, 2 usage, configuration or internal error (one l
 from __future__ import annotations
 
 import os
+import shutil
 import sys
 import tempfile
 from enum import Enum
@@ -119,10 +120,10 @@ def select_rules(select: list[str] | None, ignore: list[str] | None):
 
 
 def build_report(index, rules):
-    from ..report.findings import Report
+    from ..report.findings import make_report
     from ..rules import run_rules
 
-    return Report(tuple(run_rules(index, rules)), len(index.modules), len(index.parse_errors))
+    return make_report(run_rules(index, rules), len(index.modules), len(index.parse_errors))
 
 
 @app.command()
@@ -174,6 +175,15 @@ def explain(code: Annotated[str, typer.Argument(help="A rule code such as DI001,
     raise fail(f"unknown rule {code!r} (see `wirelint rules`)")
 
 
+def sample_app_source() -> Path | None:
+    """The sample app: next to the package in a clone, or bundled inside it in a wheel."""
+    package = Path(__file__).resolve().parents[1]
+    for candidate in (package / "_sample_app", package.parents[1] / "sample_app"):
+        if (candidate / "main.py").is_file():
+            return candidate
+    return None
+
+
 @app.command()
 def demo(
     output: Annotated[Path, typer.Option("--output", "-o", help="Where to write the sample app's graph.")] = Path(
@@ -181,27 +191,34 @@ def demo(
     ),
 ) -> None:
     """Analyze the bundled sample app: print its routes and dependencies and write its graph."""
+    from ..report.findings import render_text
     from ..report.graph_json import render_graph_json
     from ..report.summary import render_summary
 
-    root = Path(__file__).resolve().parents[3] / "sample_app"
-    if not (root / "main.py").is_file():
-        raise fail(f"the sample app is not next to this installation (looked in {root})")
+    source = sample_app_source()
+    if source is None:
+        raise fail("the bundled sample app is missing from this installation")
     from ..analyzer import analyze
 
     cwd = Path.cwd()
-    os.chdir(root.parent)  # paths in the output are relative to the repository
-    try:
-        index = analyze([Path("sample_app")], cache_dir=None)
-    finally:
-        os.chdir(cwd)
-    from ..report.findings import render_text
-
-    sys.stdout.write(render_summary(index, color=sys.stdout.isatty() and "NO_COLOR" not in os.environ))
+    with tempfile.TemporaryDirectory(prefix="wirelint-demo-") as workdir:
+        # Analyze a copy named `sample_app/`, so module names and paths read as in the repository, whether
+        # wirelint runs from a clone or from an installed wheel.
+        shutil.copytree(source, Path(workdir) / "sample_app",
+                        ignore=shutil.ignore_patterns("__pycache__", "*.db", ".wirelint_cache"))
+        os.chdir(workdir)
+        try:
+            index = analyze([Path("sample_app")], cache_dir=None)
+            summary = render_summary(index, color=sys.stdout.isatty() and "NO_COLOR" not in os.environ)
+            findings = render_text(build_report(index, select_rules(None, None)))
+            graph_json = render_graph_json(index)
+        finally:
+            os.chdir(cwd)
+    sys.stdout.write(summary)
     typer.echo("\nFindings (`wirelint check sample_app`):\n")
-    sys.stdout.write(render_text(build_report(index, select_rules(None, None))))
+    sys.stdout.write(findings)
     output.parent.mkdir(parents=True, exist_ok=True)
-    write_output(render_graph_json(index), output)
+    write_output(graph_json, output)
     typer.echo(f"\ngraph written to {output}")
 
 

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
 
 from ..rules.base import Finding
 
@@ -16,6 +18,8 @@ class Report:
     findings: tuple[Finding, ...]  # sorted by path, line, column, code
     files: int
     parse_errors: int
+    suppressed: int = 0
+    source_lines: dict[tuple[str, int], str] = field(default_factory=dict)  # (path, line) -> text, for frames
 
     @property
     def by_code(self) -> dict[str, int]:
@@ -66,25 +70,61 @@ def render_concise(report: Report) -> str:
 
 
 def render_text(report: Report) -> str:
-    """Grouped by file, each finding with its related locations."""
+    """Each finding as `path:line:col: CODE message`, the offending line with a caret, related locations."""
     out: list[str] = []
-    current = None
     for f in report.findings:
-        if f.location.path != current:
-            current = f.location.path
-            out.append(f"{current}")
-        out.append(f"  {f.location.line}:{f.location.column}  {f.code} {f.severity}  {f.message}  [{f.name}]")
+        location = f.location
+        out.append(f"{location.path}:{location.line}:{location.column}: {f.code} [{f.name}] {f.message}")
+        text = report.source_lines.get((location.path, location.line))
+        if text is not None:
+            gutter = str(location.line)
+            out.append(f"  {gutter} | {text.rstrip()}")
+            out.append(f"  {' ' * len(gutter)} | {' ' * max(location.column - 1, 0)}^")
         for related in f.related:
-            out.append(f"      {related.location.path}:{related.location.line}: {related.message}")
-    if report.findings:
+            out.append(f"  = {related.location.path}:{related.location.line}: {related.message}")
         out.append("")
     out.append(_summary_line(report))
     return "\n".join(out) + "\n"
 
 
+_SUPPRESSION_RE = re.compile(r"#\s*wirelint:\s*ignore(?:\[(?P<codes>[A-Za-z0-9_,\s]*)\])?")
+
+
+def make_report(findings: list[Finding], files: int, parse_errors: int) -> Report:
+    """Apply inline suppressions (`# wirelint: ignore[DI002]` or bare `# wirelint: ignore` on the reported
+    line) and keep the reported lines for code frames."""
+    cache: dict[str, list[str] | None] = {}
+
+    def line_of(path: str, number: int) -> str | None:
+        if path not in cache:
+            try:
+                cache[path] = Path(path).read_text(encoding="utf-8", errors="replace").splitlines()
+            except OSError:
+                cache[path] = None
+        lines = cache[path]
+        return lines[number - 1] if lines is not None and 0 < number <= len(lines) else None
+
+    kept: list[Finding] = []
+    suppressed = 0
+    source_lines: dict[tuple[str, int], str] = {}
+    for finding in findings:
+        text = line_of(finding.location.path, finding.location.line)
+        if text is not None and finding.code != "DI000":
+            match = _SUPPRESSION_RE.search(text)
+            if match and (match["codes"] is None or finding.code in
+                          {code.strip().upper() for code in match["codes"].split(",")}):
+                suppressed += 1
+                continue
+        if text is not None:
+            source_lines[(finding.location.path, finding.location.line)] = text
+        kept.append(finding)
+    return Report(tuple(kept), files, parse_errors, suppressed, source_lines)
+
+
 def _summary_line(report: Report) -> str:
+    note = f" ({report.suppressed} suppressed inline)" if report.suppressed else ""
     if not report.findings:
-        return f"All clear: {report.files} files checked, no findings."
+        return f"All clear: {report.files} files checked, no findings{note}."
     counts = ", ".join(f"{code}: {count}" for code, count in report.by_code.items())
     plural = "s" if len(report.findings) != 1 else ""
-    return f"Found {len(report.findings)} finding{plural} in {report.files} files ({counts})."
+    return f"Found {len(report.findings)} finding{plural} in {report.files} files ({counts}){note}."

@@ -1,0 +1,15 @@
+"""Mounts the runnable anti-pattern routers under /antipatterns.
+
+``dependency_cycle`` (would recurse) and ``called_dependency`` (crashes at import) are left out.
+"""
+
+from fastapi import APIRouter
+
+from sample_app.antipatterns import hard_wired, module_session, over_injection, service_locator, shared_state
+
+router = APIRouter(prefix="/antipatterns", tags=["antipatterns"])
+router.include_router(over_injection.router)
+router.include_router(service_locator.router)
+router.include_router(module_session.router)
+router.include_router(shared_state.router)
+router.include_router(hard_wired.router)

@@ -1,0 +1,1 @@
+"""Corrected twins of ``sample_app.antipatterns``: same module names, same behaviour, clean wiring."""

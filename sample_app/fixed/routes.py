@@ -1,0 +1,22 @@
+"""Mounts every fixed twin under /fixed (including the DI001 and DI007 twins)."""
+
+from fastapi import APIRouter
+
+from sample_app.fixed import (
+    called_dependency,
+    dependency_cycle,
+    hard_wired,
+    module_session,
+    over_injection,
+    service_locator,
+    shared_state,
+)
+
+router = APIRouter(prefix="/fixed", tags=["fixed"])
+router.include_router(dependency_cycle.router)
+router.include_router(over_injection.router)
+router.include_router(service_locator.router)
+router.include_router(module_session.router)
+router.include_router(shared_state.router)
+router.include_router(called_dependency.router)
+router.include_router(hard_wired.router)
