@@ -8,7 +8,7 @@ from fastapi import Depends, FastAPI, HTTPException
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from sample_app import deps
+from . import deps
 from sample_app.antipatterns.routes import router as antipatterns_router
 from sample_app.config import get_settings
 from sample_app.deps.common import api_marker, request_id

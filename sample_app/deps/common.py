@@ -8,18 +8,22 @@ from functools import partial
 from typing import Annotated
 
 from fastapi import Header, HTTPException, Request, Response
+from starlette.requests import HTTPConnection
 
 log = logging.getLogger("sample_app")
 
 
 async def request_id(
-    request: Request,
+    connection: HTTPConnection,
     response: Response,
     x_request_id: Annotated[str | None, Header()] = None,
 ) -> str:
-    """App-level dependency: echo or mint an X-Request-ID for every request."""
+    """App-level dependency: echo or mint an X-Request-ID for every request and websocket.
+
+    Takes ``HTTPConnection`` (not ``Request``) because app-level dependencies also run on websockets.
+    """
     rid = x_request_id or uuid.uuid4().hex
-    request.state.request_id = rid
+    connection.state.request_id = rid
     response.headers["X-Request-ID"] = rid
     return rid
 

@@ -43,7 +43,7 @@ def delete_book(book_id: int, service: Annotated[BookService, Depends()]) -> Res
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
-@router.api_route("/{book_id}/availability", methods=["GET", "HEAD"])
+@router.api_route("/{book_id}/availability", methods=["GET"])
 def book_availability(
     book_id: int,
     repo: Annotated[BookRepository, Depends(BookRepository.for_session)],

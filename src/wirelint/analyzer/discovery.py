@@ -164,7 +164,8 @@ _TOP_LEVEL_RE = re.compile(
     r"|(?P<from>from[ \t]+(?P<dots>\.*)[ \t]*(?P<source>[\w.]*)[ \t]+import[ \t]+"
     r"(?P<names>\([^)]*\)|(?:[^\n\\]|\\\n)*))"
     r"|(?P<import>import[ \t]+(?P<modules>[^\n#;]+))"
-    r"|(?P<assign>(?P<assign_name>[A-Za-z_]\w*)[ \t]*(?::[^=\n]+)?=(?!=))"
+    r"|(?P<assign>(?P<assign_name>[A-Za-z_]\w*)[ \t]*(?::[^=\n]+)?=(?!=)[ \t]*"
+    r"(?:(?P<callee>[A-Za-z_][\w.]*)[ \t]*\()?)"
     r")",
     re.MULTILINE,
 )
@@ -185,6 +186,7 @@ def scan_top_level(source_file: SourceFile, text: str) -> ModuleFacts:
     """Top-level names of a module without parsing it: imports (with targets), defs, classes, assignments."""
     bindings: dict[str, Binding] = {}
     stars: list[str] = []
+    last_offset, last_line = 0, 1
     for match in _TOP_LEVEL_RE.finditer(text):
         if match["def"]:
             bindings[match["def_name"]] = Binding("function", target=match["def_name"])
@@ -196,7 +198,12 @@ def scan_top_level(source_file: SourceFile, text: str) -> ModuleFacts:
             )
             bindings[match["class_name"]] = Binding("class", target=match["class_name"], value=SequenceExpr(bases))
         elif match["assign"]:
-            bindings[match["assign_name"]] = Binding("assign")
+            callee = match["callee"]
+            line = text.count("\n", last_offset, match.start()) + last_line
+            last_offset, last_line = match.start(), line
+            bindings[match["assign_name"]] = Binding(
+                "assign", line=line, callee=_dotted_expr(callee) if callee and _DOTTED_RE.fullmatch(callee) else None
+            )
         elif match["import"]:
             for item in match["modules"].split(","):
                 words = item.split()

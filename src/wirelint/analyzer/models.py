@@ -184,6 +184,9 @@ class Binding:
     value: Expr | None = None  # assign / type_statement
     annotation: Expr | None = None  # assign
     line: int = 0
+    # Top-level scans only: the dotted callee of `name = callee(...)`, when the value is a call. Full facts
+    # have the whole value instead.
+    callee: Expr | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -4,5 +4,6 @@ from . import (  # noqa: F401
     di000_parse_error,
     di001_dependency_cycle,
     di002_over_injection,
+    di004_module_session_singleton,
     di007_called_dependency,
 )

@@ -1,0 +1,63 @@
+"""Each anti-pattern endpoint and its fixed twin behave the same from the outside."""
+
+import pytest
+
+from sample_app.fixed.shared_state import FavoritesStore, get_favorites_store
+from sample_app.services.notify import SmtpMailer, get_mailer
+
+
+@pytest.mark.parametrize("kind", ["antipatterns", "fixed"])
+def test_over_injection_report(client, bob, kind):
+    r = client.get(f"/{kind}/over-injection/report", params={"limit": 1}, headers=bob)
+    assert r.status_code == 200
+    assert r.json()["titles"] == ["A Wizard of Earthsea"]
+
+
+def test_over_injection_service_report(client, bob):
+    assert client.get("/antipatterns/over-injection/service-report", headers=bob).json()["titles"]
+
+
+@pytest.mark.parametrize("kind", ["antipatterns", "fixed"])
+def test_service_locator_announce(client, kind):
+    r = client.post(f"/{kind}/service-locator/books/1/announce")
+    assert r.status_code == 200
+    assert r.json()["message"].endswith("New book: A Wizard of Earthsea")
+    assert client.post(f"/{kind}/service-locator/books/99/announce").status_code == 404
+
+
+def test_fixed_service_locator_mailer_is_overridable(app, client):
+    mailer = SmtpMailer(host="test")
+    app.dependency_overrides[get_mailer] = lambda: mailer
+    client.post("/fixed/service-locator/books/1/announce")
+    assert len(mailer.outbox) == 2
+
+
+@pytest.mark.parametrize("kind", ["antipatterns", "fixed"])
+def test_module_session_count(client, kind):
+    assert client.get(f"/{kind}/module-session/books/count").json() == {"count": 2}
+
+
+@pytest.mark.parametrize("kind", ["antipatterns", "fixed"])
+def test_shared_state_favorites(app, client, alice, bob, kind):
+    store = FavoritesStore()
+    app.dependency_overrides[get_favorites_store] = lambda: store
+    client.post(f"/{kind}/shared-state/favorites/1", headers=alice)
+    r = client.post(f"/{kind}/shared-state/favorites/2", headers=alice)
+    assert r.json() == {"favorites": [1, 2]}
+    assert client.get(f"/{kind}/shared-state/favorites", headers=bob).json() == {"favorites": []}
+
+
+@pytest.mark.parametrize("kind", ["antipatterns", "fixed"])
+def test_hard_wired_announce(client, kind):
+    r = client.post(f"/{kind}/hard-wired/books/2/announce")
+    assert r.json()["message"].endswith("New book: The Dispossessed")
+
+
+def test_fixed_cycle_routes(client):
+    inventory = client.get("/fixed/cycle/inventory").json()["inventory"]
+    assert set(inventory) == {"A Wizard of Earthsea", "The Dispossessed"}
+    assert set(client.get("/fixed/cycle/inventory-service").json()["prices"]) == set(inventory)
+
+
+def test_fixed_called_dependency(client):
+    assert client.get("/fixed/called-dependency/settings").json() == {"app_name": "wirelint bookstore"}

@@ -1,0 +1,209 @@
+"""DI004 module-session-singleton."""
+
+from __future__ import annotations
+
+from ..analyzer.models import AttributeExpr, CallExpr, Expr, Location, NameExpr, render
+from ..analyzer.resolve import Ctx, DefSym, VarSym
+from .base import Invalid, Rule, Valid, register
+
+SESSION_CLASSES = frozenset({
+    "sqlalchemy.orm.Session", "sqlalchemy.orm.session.Session", "sqlalchemy.ext.asyncio.AsyncSession",
+    "sqlalchemy.ext.asyncio.session.AsyncSession", "sqlmodel.Session", "sqlmodel.orm.session.Session",
+    "sqlmodel.ext.asyncio.session.AsyncSession",
+})
+SESSION_FACTORIES = frozenset({
+    "sqlalchemy.orm.sessionmaker", "sqlalchemy.orm.session.sessionmaker", "sqlalchemy.ext.asyncio.async_sessionmaker",
+    "sqlalchemy.ext.asyncio.session.async_sessionmaker",
+})
+ENGINE_FACTORIES = frozenset({
+    "sqlalchemy.create_engine", "sqlalchemy.engine.create_engine", "sqlalchemy.ext.asyncio.create_async_engine",
+    "sqlmodel.create_engine",
+})
+DBAPI_CONNECT = frozenset({
+    "sqlite3.connect", "psycopg2.connect", "psycopg.connect", "pymysql.connect", "MySQLdb.connect",
+    "mysql.connector.connect", "pyodbc.connect", "cx_Oracle.connect", "oracledb.connect", "duckdb.connect",
+})
+CACHES = frozenset({"functools.lru_cache", "functools.cache"})
+
+
+@register
+class ModuleSessionSingleton(Rule):
+    code = "DI004"
+    name = "module-session-singleton"
+    severity = "error"
+    summary = "A database session or connection is created at import time and shared by every request."
+    explanation = """\
+## What it does
+Finds database sessions and connections created when a module is imported: SQLAlchemy `Session(...)` and
+`AsyncSession(...)`, a call of a `sessionmaker(...)`/`async_sessionmaker(...)` (wherever it is defined),
+`engine.connect()`, DB-API `connect(...)` (sqlite3, psycopg, pymysql, ...), `next(get_db())`, and a cached
+(`lru_cache`/`cache`) function that returns a session. Engines, sessionmakers, pools and settings are
+meant to be module-level and are not reported.
+
+## Why is this bad?
+One session serves every request of the process, concurrently: a SQLAlchemy session is not thread-safe and
+not safe across concurrent tasks, its identity map grows without bound and serves stale rows, and one failed
+transaction leaves it unusable for every later request until restart. Tests cannot replace it with
+`dependency_overrides` because nothing declares it.
+
+## Example
+```python
+SessionLocal = sessionmaker(bind=engine)
+db = SessionLocal()                      # one session for the whole process
+
+def get_books():
+    return db.scalars(select(Book)).all()
+```
+
+## Use instead
+A per-request session from a yield dependency:
+```python
+def get_db():
+    db = SessionLocal()
+    try:
+        yield db
+    finally:
+        db.close()
+
+@router.get("/books")
+def list_books(db: Annotated[Session, Depends(get_db)]): ...
+```
+
+## References
+- https://fastapi.tiangolo.com/tutorial/sql-databases/
+- https://docs.sqlalchemy.org/en/20/orm/session_basics.html#is-the-session-thread-safe-is-asyncsession-safe-to-share-in-concurrent-tasks
+"""
+    valid = (
+        Valid("""\
+from functools import lru_cache
+from sqlalchemy import create_engine
+from sqlalchemy.orm import Session, sessionmaker, scoped_session
+engine = create_engine("sqlite://")
+SessionLocal = sessionmaker(bind=engine)
+registry = scoped_session(SessionLocal)
+def get_db():
+    db = SessionLocal()
+    try:
+        yield db
+    finally:
+        db.close()
+def session_for_script() -> Session:
+    return Session(engine)
+@lru_cache
+def get_engine():
+    return create_engine("sqlite://")
+current: Session | None = None
+"""),
+    )
+    invalid = (
+        Invalid("""\
+import sqlite3
+from sqlalchemy import create_engine
+from sqlalchemy.orm import Session, sessionmaker
+engine = create_engine("sqlite://")
+SessionLocal = sessionmaker(bind=engine)
+db = SessionLocal()
+other = Session(engine)
+conn = engine.connect()
+raw = sqlite3.connect(":memory:")
+""", ((("app.py", 6)), ("app.py", 7), ("app.py", 8), ("app.py", 9))),
+        Invalid({
+            "app/__init__.py": "",
+            "app/db.py": """\
+from sqlalchemy.ext.asyncio import async_sessionmaker, create_async_engine
+engine = create_async_engine("sqlite+aiosqlite://")
+SessionFactory = async_sessionmaker(engine)
+def get_db():
+    with SessionFactory() as session:
+        yield session
+""",
+            "app/deps.py": """\
+from functools import lru_cache
+from fastapi import Depends
+from app.db import SessionFactory, get_db
+session = next(get_db())
+shared = SessionFactory()
+@lru_cache
+def cached_session():
+    return SessionFactory()
+""",
+        }, (("app/deps.py", 4), ("app/deps.py", 5), ("app/deps.py", 7))),
+    )
+
+    def check(self, index):
+        resolver = index.resolver
+        for name in sorted(index.modules):
+            facts = index.modules[name]
+            scope = facts.scopes.get("")
+            if scope is None:
+                continue
+            ctx = Ctx(facts.module, "")
+            for variable, binding in scope.bindings.items():
+                if binding.kind != "assign":
+                    continue
+                value = binding.value
+                if isinstance(value, CallExpr):
+                    func, call = value.func, value
+                elif binding.callee is not None:
+                    func, call = binding.callee, None
+                else:
+                    continue
+                what = self.creates(resolver, func, call, ctx)
+                if what:
+                    line = binding.line or 1
+                    yield self.finding(
+                        f"`{variable} = {render(func)}(...)` creates {what} at import time, shared by every "
+                        "request; create it per request in a yield dependency and inject it with Depends",
+                        Location(facts.path, line, 1, line, 1),
+                    )
+            for function in facts.functions.values():
+                if function.scope or function.class_qualname or not function.decorators:
+                    continue
+                function_ctx = Ctx(facts.module, "")
+                if not resolver.decorator_names(function.decorators, function_ctx) & CACHES:
+                    continue
+                inner = Ctx(facts.module, function.qualname)
+                for returned in function.returns:
+                    if isinstance(returned, CallExpr):
+                        what = self.creates(resolver, returned.func, returned, inner)
+                        if what:
+                            yield self.finding(
+                                f"{function.name}() is cached, so the {what} it returns is created once and "
+                                "shared by every request; return it from a yield dependency instead",
+                                function.location,
+                            )
+                            break
+
+    @staticmethod
+    def creates(resolver, func: Expr, call: CallExpr | None, ctx: Ctx) -> str | None:
+        """'a database session' / 'a database connection' when calling `func` makes one, else None."""
+        if isinstance(func, AttributeExpr) and func.attr in ("connect", "begin"):
+            base = resolver.resolve(func.value, ctx)
+            if isinstance(base, VarSym):
+                engine = resolver.var_value(base)
+                if isinstance(engine, CallExpr):
+                    maker = resolver.qualified(resolver.deref(resolver.resolve_qualified(engine.func,
+                                                                                           resolver.var_ctx(base))))
+                    if maker in ENGINE_FACTORIES:
+                        return "a database connection"
+        sym = resolver.deref(resolver.resolve_qualified(func, ctx))
+        name = resolver.qualified(sym)
+        if name in SESSION_CLASSES:
+            return "a database session"
+        if name in DBAPI_CONNECT:
+            return "a database connection"
+        if name == "builtins.next" and call is not None and call.args and isinstance(call.args[0], CallExpr):
+            provider = resolver.deref(resolver.resolve(call.args[0].func, ctx))
+            if isinstance(provider, DefSym) and provider.kind == "function":
+                facts = resolver.function_facts(provider.module, provider.qualname)
+                if facts is not None and facts.yields:
+                    return f"the value of {render(call.args[0].func)}() (a request-scoped dependency)"
+            return None
+        if isinstance(sym, VarSym):
+            maker = resolver.var_value(sym)
+            if isinstance(maker, CallExpr):
+                maker_name = resolver.qualified(resolver.deref(resolver.resolve_qualified(maker.func,
+                                                                                          resolver.var_ctx(sym))))
+                if maker_name in SESSION_FACTORIES:
+                    return "a database session"
+        return None
