@@ -28,6 +28,8 @@ DEFAULT_CACHE_DIR = Path(".wirelint_cache")
 
 class GraphFormat(str, Enum):
     json = "json"
+    dot = "dot"
+    mermaid = "mermaid"
 
 
 class CheckFormat(str, Enum):
@@ -93,9 +95,16 @@ def graph(
 ) -> None:
     """Build the Depends graph FastAPI would build, from source only, and print or write it."""
     from ..report.graph_json import render_graph_json
+    from ..report.graph_text import render_dot, render_mermaid
 
     index = run_analysis(paths, jobs, no_cache, cache_dir)
-    write_output(render_graph_json(index), output)
+    if format is GraphFormat.json:
+        text = render_graph_json(index)
+    elif format is GraphFormat.dot:
+        text = render_dot(index.graph)
+    else:
+        text = render_mermaid(index.graph)
+    write_output(text, output)
 
 
 def _codes(values: list[str] | None) -> list[str]:
