@@ -12,7 +12,6 @@ import os
 import pickle
 import tempfile
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, field
 from multiprocessing import get_context
 from pathlib import Path
 
@@ -73,6 +72,38 @@ class FactsCache:
         self._used.add(key)
         self._dirty = True
 
+    RESULT = "result.pickle"
+
+    def load_result(self, run_key: str):
+        """The graph of the last run when every file, the tool and the options are unchanged."""
+        try:
+            with open(self.directory / self.RESULT, "rb") as handle:
+                stored_key, payload = pickle.load(handle)
+        except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError,
+                ValueError, IndexError, KeyError):
+            return None
+        return payload if stored_key == run_key else None
+
+    def store_result(self, run_key: str, payload) -> None:
+        self._write(self.RESULT, (run_key, payload))
+
+    def _write(self, name: str, value) -> None:
+        try:
+            self.directory.mkdir(parents=True, exist_ok=True)
+            gitignore = self.directory / ".gitignore"
+            if not gitignore.exists():
+                gitignore.write_text("# created by wirelint\n*\n")
+            handle, temporary = tempfile.mkstemp(dir=self.directory, prefix=".tmp-", suffix=".pickle")
+            try:
+                with os.fdopen(handle, "wb") as stream:
+                    pickle.dump(value, stream, protocol=pickle.HIGHEST_PROTOCOL)
+                os.replace(temporary, self.directory / name)
+            except BaseException:
+                Path(temporary).unlink(missing_ok=True)
+                raise
+        except OSError:
+            pass  # a read-only or full disk only costs speed
+
     def flush(self) -> None:
         """Write the pack if anything changed: this run's entries first, then older ones up to the bound."""
         entries = self._load_pack()
@@ -88,21 +119,7 @@ class FactsCache:
             # Keep older entries of this version, except those of files this run saw with other content.
             if key not in kept and key.startswith(current_version) and key.rsplit("|", 1)[0] not in used_identities:
                 kept[key] = facts
-        try:
-            self.directory.mkdir(parents=True, exist_ok=True)
-            gitignore = self.directory / ".gitignore"
-            if not gitignore.exists():
-                gitignore.write_text("# created by wirelint\n*\n")
-            handle, temporary = tempfile.mkstemp(dir=self.directory, prefix=".tmp-", suffix=".pickle")
-            try:
-                with os.fdopen(handle, "wb") as stream:
-                    pickle.dump(kept, stream, protocol=pickle.HIGHEST_PROTOCOL)
-                os.replace(temporary, self.directory / self.PACK)
-            except BaseException:
-                Path(temporary).unlink(missing_ok=True)
-                raise
-        except OSError:
-            pass  # a read-only or full disk only costs speed
+        self._write(self.PACK, kept)
         self._dirty = False
 
 
@@ -117,25 +134,36 @@ def _collect(job: tuple[str, str, str, bool]) -> ModuleFacts:
     return collect_module(module, display, data, is_package)
 
 
-@dataclass
 class ProjectIndex(ModuleSource):
-    """All modules of the project (full facts or top-level scans), and the dependency graph."""
+    """All modules of the project (full facts or top-level scans), and the dependency graph.
 
-    files: list[SourceFile]
-    modules: dict[str, ModuleFacts]
-    sources: dict[str, SourceFile]
-    aliases: dict[str, str]
-    digests: dict[str, str]
-    cache: FactsCache | None = None
-    graph: object = None  # DependencyGraph, set by analyze()
-    resolver: object = None  # Resolver over this index, set by analyze()
-    sites: list = field(default_factory=list)  # DependencySite: every Depends(...) the graph followed
-    parsed_on_demand: int = 0
-    skipped: int = field(default=0)
+    Module facts load on first use: a warm run whose files are all unchanged takes the graph from the
+    result cache and never unpickles facts unless a rule asks for them."""
+
+    def __init__(self, files: list[SourceFile], sources: dict[str, SourceFile], aliases: dict[str, str],
+                 digests: dict[str, str], cache: FactsCache | None, load_modules) -> None:
+        self.files = files
+        self.sources = sources
+        self.aliases = aliases
+        self.digests = digests
+        self.cache = cache
+        self._load_modules = load_modules
+        self._modules: dict[str, ModuleFacts] | None = None
+        self.graph = None  # DependencyGraph, set by analyze()
+        self.resolver = None  # Resolver over this index, set by analyze()
+        self.sites: list = []  # DependencySite: every Depends(...) the graph followed
+        self.parsed_on_demand = 0
+        self.skipped = 0
+
+    @property
+    def modules(self) -> dict[str, ModuleFacts]:
+        if self._modules is None:
+            self._modules, self.skipped = self._load_modules()
+        return self._modules
 
     # ModuleSource
     def canonical(self, module: str) -> str | None:
-        if module in self.modules:
+        if module in self.sources:
             return module
         return self.aliases.get(module)
 
@@ -143,7 +171,7 @@ class ProjectIndex(ModuleSource):
         return self.canonical(module) is not None
 
     def module_names(self) -> list[str]:
-        return list(self.modules)
+        return list(self.sources)
 
     def facts(self, module: str, complete: bool = False) -> ModuleFacts | None:
         name = self.canonical(module)
@@ -184,35 +212,78 @@ def analyze(
 ) -> ProjectIndex:
     """Analyze the Python files under `paths` statically and build the dependency graph."""
     from .build import build_graph
+    from .resolve import Resolver
 
     files = discover(paths, exclude)
     cache = FactsCache(Path(cache_dir)) if cache_dir is not None else None
-    modules: dict[str, ModuleFacts] = {}
     sources: dict[str, SourceFile] = {}
     aliases: dict[str, str] = {}
     digests: dict[str, str] = {}
-    to_parse: list[tuple[SourceFile, str | None]] = []
-    skipped = 0
+    contents: dict[str, bytes | OSError] = {}
     for source in files:
         if source.module in sources:
             continue  # two files with one module name: the first by path wins, as on one sys.path
+        sources[source.module] = source
         try:
             data = source.path.read_bytes()
         except OSError as error:
-            modules[source.module] = ModuleFacts.failed(
-                source.module, source.display, source.is_package, ParseErrorFacts(f"cannot read: {error}", 1, 1)
-            )
-            sources[source.module] = source
+            contents[source.module] = error
+            digests[source.module] = f"unreadable:{error}"
             continue
-        digest = hashlib.blake2b(data, digest_size=20).hexdigest()
-        sources[source.module] = source
-        digests[source.module] = digest
+        contents[source.module] = data
+        digests[source.module] = hashlib.blake2b(data, digest_size=20).hexdigest()
         for alias in source.aliases:
             aliases.setdefault(alias, source.module)
-        key = FactsCache.key(source, digest, "first") if cache else None
+
+    def load_modules() -> tuple[dict[str, ModuleFacts], int]:
+        return _first_look(sources, contents, digests, cache, jobs)
+
+    index = ProjectIndex(files, sources, aliases, digests, cache, load_modules)
+    run_key = _run_key(sources, digests) if cache is not None else None
+    result = cache.load_result(run_key) if cache is not None else None
+    if result is not None:
+        index.graph, index.sites, index.skipped, index.parsed_on_demand = result
+        index.resolver = Resolver(index)
+        return index
+
+    index.modules  # the first look: parse what can matter, scan the rest
+    builder = build_graph(index)
+    index.graph = builder.graph
+    index.resolver = builder.resolver
+    index.sites = sorted(set(builder.sites), key=lambda site: (site.location.path, site.location.line,
+                                                                 site.location.column, site.source, site.target))
+    if cache is not None:
+        cache.flush()
+        cache.store_result(run_key, (index.graph, index.sites, index.skipped, index.parsed_on_demand))
+    return index
+
+
+def _run_key(sources: dict[str, SourceFile], digests: dict[str, str]) -> str:
+    hasher = hashlib.blake2b(f"{__version__}|{FACTS_SCHEMA}".encode(), digest_size=20)
+    for name in sorted(sources):
+        source = sources[name]
+        hasher.update(f"\0{name}|{source.display}|{source.is_package}|{','.join(source.aliases)}|"
+                      f"{digests[name]}".encode())
+    return hasher.hexdigest()
+
+
+def _first_look(sources: dict[str, SourceFile], contents: dict[str, bytes | OSError], digests: dict[str, str],
+                cache: FactsCache | None, jobs: int | None) -> tuple[dict[str, ModuleFacts], int]:
+    """Facts for every module: from the cache, a libcst parse (files that can matter), or a top-level scan."""
+    modules: dict[str, ModuleFacts] = {}
+    to_parse: list[tuple[SourceFile, str | None]] = []
+    skipped = 0
+    for name, source in sources.items():
+        data = contents[name]
+        if isinstance(data, OSError):
+            modules[name] = ModuleFacts.failed(
+                source.module, source.display, source.is_package, ParseErrorFacts(f"cannot read: {data}", 1, 1)
+            )
+            continue
+        key = FactsCache.key(source, digests[name], "first") if cache else None
         cached = cache.load(key) if cache and key else None
         if cached is not None:
-            modules[source.module] = cached
+            modules[name] = cached
             skipped += not cached.complete
             continue
         if might_matter(data):
@@ -225,24 +296,14 @@ def analyze(
             continue
         skipped += 1
         facts = scan_top_level(source, text)
-        modules[source.module] = facts
+        modules[name] = facts
         if cache and key:
             cache.store(key, facts)
-
     for (source, key), facts in zip(to_parse, _collect_all([s for s, _ in to_parse], jobs)):
         modules[source.module] = facts
         if cache and key:
             cache.store(key, facts)
-
-    index = ProjectIndex(files, modules, sources, aliases, digests, cache, skipped=skipped)
-    builder = build_graph(index)
-    index.graph = builder.graph
-    index.resolver = builder.resolver
-    index.sites = sorted(set(builder.sites), key=lambda site: (site.location.path, site.location.line,
-                                                                 site.location.column, site.source, site.target))
-    if cache is not None:
-        cache.flush()
-    return index
+    return modules, skipped
 
 
 def _collect_all(sources: list[SourceFile], jobs: int | None) -> list[ModuleFacts]:
