@@ -142,6 +142,7 @@ def a(x=Depends(pick()), y=Depends(registry["db"])):
 
 def test_factory_choosing_by_a_constant_argument(analyze_project):
     index = analyze_project({"app.py": HEADER + """
+import os
 def _strict(user=Depends(get_user)):
     return user
 def _lenient():
@@ -151,14 +152,15 @@ def authorizer(*, required: bool = True):
 def pick(flag):
     return _strict if flag else _lenient
 @router.get("/")
-def a(x=Depends(authorizer()), y=Depends(authorizer(required=False)), z=Depends(pick(get_db))):
+def a(x=Depends(authorizer()), y=Depends(authorizer(required=False)), z=Depends(pick(os.getenv("STRICT"))),
+      w=Depends(pick(get_db))):
     return 1
 """})
     assert {e for e in edge_set(index) if e[0] == "app.a"} == {
         ("app.a", "app._strict", "param"),
         ("app.a", "app._lenient", "param"),
-        ("app.a", "unresolved:app:21:pick(get_db)", "param"),
+        ("app.a", "unresolved:app:22:pick(os.getenv('STRICT'))", "param"),
     }
-    assert index.graph.node("unresolved:app:21:pick(get_db)").reason == (
+    assert index.graph.node("unresolved:app:22:pick(os.getenv('STRICT'))").reason == (
         "one of app._strict or app._lenient, chosen at run time by flag"
     )

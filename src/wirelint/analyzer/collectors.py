@@ -288,6 +288,11 @@ class _Collector:
             )
         if isinstance(node, cst.Lambda):
             return self.lambda_expr(node)
+        if isinstance(node, cst.BooleanOperation):
+            left, right = self.expr(node.left), self.expr(node.right)
+            if isinstance(node.operator, cst.Or):  # `a or b` is `a if a else b`
+                return ConditionalExpr(left, left, right)
+            return ConditionalExpr(left, right, left)  # `a and b` is `b if a else a`
         if isinstance(node, cst.IfExp):
             return ConditionalExpr(self.expr(node.test), self.expr(node.body), self.expr(node.orelse))
         return OtherExpr(type(node).__name__)

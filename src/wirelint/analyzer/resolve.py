@@ -517,8 +517,9 @@ class Resolver:
         return tuple(env)
 
     def truth(self, expr: Expr | None, ctx: Ctx, depth: int = 0) -> bool | None:
-        """The truth value of a condition when it is a constant or a factory argument bound to one."""
-        if depth > 10:
+        """The truth value of a condition when it is a constant, a definition, or a factory argument bound
+        to one; None when only run time knows."""
+        if depth > 10 or expr is None:
             return None
         if isinstance(expr, NameExpr):
             if expr.name in ("True", "False", "None"):
@@ -526,11 +527,15 @@ class Resolver:
             bound = ctx.bound(expr.name)
             if bound is not None:
                 return self.truth(bound[0], bound[1], depth + 1)
-            sym = self.lookup(ctx, expr.name)
+        if isinstance(expr, (NameExpr, AttributeExpr)):
+            sym = self.resolve(expr, ctx)
+            if isinstance(sym, (DefSym, MethodSym)):
+                return True  # functions and classes are truthy
             if isinstance(sym, VarSym) and sym.binding.kind == "assign" and not sym.scope:
                 return self.truth(self.var_value(sym), self.var_ctx(sym), depth + 1)
-        if isinstance(expr, StringExpr):
-            return bool(expr.value)
+            return None
+        if isinstance(expr, (StringExpr, LambdaExpr)):
+            return bool(expr.value) if isinstance(expr, StringExpr) else True
         return None
 
     def annotation_parts(

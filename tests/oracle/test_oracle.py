@@ -1,0 +1,137 @@
+"""The oracle: the graph wirelint computes statically equals the graph FastAPI builds at run time.
+
+The run-time side imports each project in a worker subprocess (tests/oracle/runtime_graph.py); this process
+never imports the code under test. Compared: every route of the app (endpoint id, methods, full path) and
+every edge reachable from those endpoints (source, target, and whether it comes from a parameter or from a
+`dependencies=[...]` list).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+
+from project_gen import projects
+from wirelint.analyzer import analyze
+
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parents[1]
+
+
+class Worker:
+    def __init__(self) -> None:
+        self.process = subprocess.Popen(
+            [sys.executable, str(HERE / "runtime_graph.py"), "--worker"],
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, bufsize=1,
+        )
+
+    def document(self, root: Path, reference: str) -> dict:
+        self.process.stdin.write(json.dumps({"root": str(root), "app": reference}) + "\n")
+        self.process.stdin.flush()
+        return json.loads(self.process.stdout.readline())
+
+    def close(self) -> None:
+        self.process.stdin.close()
+        self.process.wait(timeout=30)
+
+
+@pytest.fixture(scope="module")
+def worker():
+    running = Worker()
+    yield running
+    running.close()
+
+
+def static_document(root: Path, package: str, app_id: str) -> dict:
+    cwd = Path.cwd()
+    os.chdir(root)
+    try:
+        index = analyze([Path(package)], jobs=1)
+    finally:
+        os.chdir(cwd)
+    graph = index.graph
+    routes = set()
+    endpoints = []
+    for node in graph.endpoints():
+        for route in graph.routes_of(node.id):
+            if route.app == app_id:
+                routes.add((node.id, tuple(route.methods), route.path))
+                endpoints.append(node.id)
+    reachable = graph.reachable_from(endpoints)
+    edges = {
+        (edge.source, edge.target, "param" if edge.via == "param" else "list")
+        for edge in graph.edges()
+        if edge.source in reachable
+    }
+    return {"routes": routes, "edges": edges}
+
+
+def compare(static: dict, runtime: dict) -> list[str]:
+    assert "error" not in runtime, runtime
+    runtime_routes = {(e, tuple(m), p) for e, m, p in runtime["routes"]}
+    runtime_edges = {tuple(edge) for edge in runtime["edges"]}
+    problems = []
+    for label, ours, theirs in (("route", static["routes"], runtime_routes), ("edge", static["edges"], runtime_edges)):
+        problems += [f"{label} only in wirelint: {item}" for item in sorted(ours - theirs)]
+        problems += [f"{label} only in FastAPI: {item}" for item in sorted(theirs - ours)]
+    return problems
+
+
+def test_sample_app_matches_runtime(worker):
+    runtime = worker.document(REPO, "sample_app.main:app")
+    static = static_document(REPO, "sample_app", "sample_app.main.create_app.<locals>.app")
+    assert compare(static, runtime) == []
+    assert len(static["routes"]) == 29 and len(static["edges"]) > 100
+
+
+@settings(max_examples=300, derandomize=True, deadline=None,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.function_scoped_fixture])
+@given(project=projects())
+def test_generated_projects_match_runtime(project, worker, tmp_path_factory):
+    root = tmp_path_factory.mktemp("project")
+    for relative, source in project.files.items():
+        path = root / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(source)
+    runtime = worker.document(root, project.app_reference)
+    static = static_document(root, project.package, project.app_id)
+    problems = compare(static, runtime)
+    assert problems == [], "\n".join(problems + ["", *(f"# {p}\n{s}" for p, s in project.files.items())])
+    assert static["routes"], "every generated project has routes"
+
+
+def test_runtime_side_on_a_handwritten_project(worker, tmp_path):
+    package = tmp_path / "oracle_hand"
+    package.mkdir()
+    (package / "__init__.py").write_text("")
+    (package / "main.py").write_text(
+        "from functools import partial\nfrom fastapi import APIRouter, Depends, FastAPI\n"
+        "def get_db():\n    yield 1\n"
+        "def paged(size: int, db=Depends(get_db)):\n    return size\n"
+        "class Checker:\n    def __call__(self, db=Depends(get_db)):\n        return True\n"
+        "checker = Checker()\n"
+        "router = APIRouter(prefix='/r', dependencies=[Depends(checker)])\n"
+        "@router.get('/items')\ndef items(p=Depends(partial(paged, 5))):\n    return []\n"
+        "app = FastAPI()\napp.include_router(router, prefix='/api')\n"
+    )
+    assert worker.document(tmp_path, "oracle_hand.main:app") == {
+        "routes": [["oracle_hand.main.items", ["GET"], "/api/r/items"]],
+        "edges": [
+            ["oracle_hand.main.checker", "oracle_hand.main.get_db", "param"],
+            ["oracle_hand.main.items", "oracle_hand.main.checker", "list"],
+            ["oracle_hand.main.items", "oracle_hand.main.paged", "param"],
+            ["oracle_hand.main.paged", "oracle_hand.main.get_db", "param"],
+        ],
+    }
+
+
+def test_worker_reports_import_errors(worker, tmp_path):
+    (tmp_path / "oracle_broken.py").write_text("raise RuntimeError('boom')\n")
+    response = worker.document(tmp_path, "oracle_broken:app")
+    assert response["error"] == "RuntimeError: boom"
