@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import builtins
 from dataclasses import dataclass, field
+from typing import Protocol
 
 from .models import (
     AttributeExpr,
@@ -355,6 +356,15 @@ class Resolver:
             if isinstance(found, DefSym) and found.kind == "class" or isinstance(found, ExternalSym):
                 return found
         return sym
+
+    def built_by(self, sym: Sym) -> str | None:
+        """For a variable assigned a call (`engine = create_engine(...)`), the qualified name of the callee."""
+        if not isinstance(sym, VarSym):
+            return None
+        value = self.var_value(sym)
+        if not isinstance(value, CallExpr):
+            return None
+        return self.qualified(self.class_of(self.resolve_qualified(value.func, self.var_ctx(sym))))
 
     def var_value(self, sym: VarSym) -> Expr | None:
         if sym.binding.value is not None or sym.binding.kind not in ("assign", "type_statement"):
@@ -957,17 +967,13 @@ def _with_env(ctx: Ctx, env: tuple) -> Ctx:
     return Ctx(ctx.module, ctx.scope, env)
 
 
-class ModuleSource:
+class ModuleSource(Protocol):
     """What the resolver needs from the project: module facts by name, parsed on demand."""
 
-    def facts(self, module: str, complete: bool = False) -> ModuleFacts | None:  # pragma: no cover - protocol
-        raise NotImplementedError
+    def facts(self, module: str, complete: bool = False) -> ModuleFacts | None: ...
 
-    def has_module(self, module: str) -> bool:  # pragma: no cover - protocol
-        raise NotImplementedError
+    def has_module(self, module: str) -> bool: ...
 
-    def module_names(self) -> list[str]:  # pragma: no cover - protocol
-        raise NotImplementedError
+    def canonical(self, module: str) -> str | None: ...
 
-    def canonical(self, module: str) -> str | None:  # pragma: no cover - protocol
-        raise NotImplementedError
+    def module_names(self) -> list[str]: ...

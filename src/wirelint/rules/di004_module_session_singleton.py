@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from ..analyzer.models import AttributeExpr, CallExpr, Expr, Location, NameExpr, render
-from ..analyzer.resolve import Ctx, DefSym, VarSym
+from ..analyzer.models import AttributeExpr, CallExpr, Expr, Location, render
+from ..analyzer.resolve import Ctx, DefSym
 from .base import Invalid, Rule, Valid, register
 
 SESSION_CLASSES = frozenset({
@@ -178,14 +178,8 @@ def cached_session():
     def creates(resolver, func: Expr, call: CallExpr | None, ctx: Ctx) -> str | None:
         """'a database session' / 'a database connection' when calling `func` makes one, else None."""
         if isinstance(func, AttributeExpr) and func.attr in ("connect", "begin"):
-            base = resolver.resolve(func.value, ctx)
-            if isinstance(base, VarSym):
-                engine = resolver.var_value(base)
-                if isinstance(engine, CallExpr):
-                    maker = resolver.qualified(resolver.deref(resolver.resolve_qualified(engine.func,
-                                                                                           resolver.var_ctx(base))))
-                    if maker in ENGINE_FACTORIES:
-                        return "a database connection"
+            if resolver.built_by(resolver.resolve(func.value, ctx)) in ENGINE_FACTORIES:
+                return "a database connection"
         sym = resolver.deref(resolver.resolve_qualified(func, ctx))
         name = resolver.qualified(sym)
         if name in SESSION_CLASSES:
@@ -199,11 +193,6 @@ def cached_session():
                 if facts is not None and facts.yields:
                     return f"the value of {render(call.args[0].func)}() (a request-scoped dependency)"
             return None
-        if isinstance(sym, VarSym):
-            maker = resolver.var_value(sym)
-            if isinstance(maker, CallExpr):
-                maker_name = resolver.qualified(resolver.deref(resolver.resolve_qualified(maker.func,
-                                                                                          resolver.var_ctx(sym))))
-                if maker_name in SESSION_FACTORIES:
-                    return "a database session"
+        if resolver.built_by(sym) in SESSION_FACTORIES:
+            return "a database session"
         return None
