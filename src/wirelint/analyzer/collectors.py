@@ -7,6 +7,7 @@ The collector never resolves names across modules; it records what each name is 
 from __future__ import annotations
 
 import ast
+import re
 
 import libcst as cst
 
@@ -34,6 +35,7 @@ from .models import (
     SubscriptExpr,
 )
 from .discovery import resolve_relative
+from .lookups import body_lookups
 from .parsing import SourceDecodeError, Span, decode_source, parse_module, positions_of
 
 ROUTE_DECORATORS = frozenset(
@@ -71,6 +73,7 @@ def collect_module(module: str, path: str, data: bytes, is_package: bool) -> Mod
         routes=tuple(collector.routes),
         includes=tuple(collector.includes),
         calls=tuple(collector.calls),
+        lookups=body_lookups(source),
         line_count=source.count("\n") + (0 if source.endswith("\n") or not source else 1),
     )
 

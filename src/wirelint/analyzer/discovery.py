@@ -20,6 +20,7 @@ from fnmatch import fnmatch
 from functools import lru_cache
 from pathlib import Path
 
+from .lookups import body_lookups, has_strong_lookup_hint
 from .models import AttributeExpr, Binding, ModuleFacts, NameExpr, ScopeFacts, SequenceExpr
 
 SKIPPED_DIRS = frozenset(
@@ -237,4 +238,5 @@ def scan_top_level(source_file: SourceFile, text: str) -> ModuleFacts:
         includes=(),
         line_count=text.count("\n"),
         complete=False,
+        lookups=body_lookups(text) if has_strong_lookup_hint(text) else (),
     )

@@ -220,6 +220,20 @@ class IncludeFacts:
 
 
 @dataclass(frozen=True, slots=True)
+class LookupFacts:
+    """A run-time lookup in a function body: `x.get(Thing)`, `x[Thing]`, or a read of `<...>.app.state.<name>`."""
+
+    function: str  # qualname of the enclosing function ("" at module level)
+    kind: str  # call | subscript | state
+    receiver: Expr  # `registry`, `self.container`, `request.app.state`
+    name: str  # the method (call), "" (subscript) or the state attribute read (state)
+    argument: Expr | None  # the looked-up key or type
+    argument_count: int
+    line: int
+    column: int
+
+
+@dataclass(frozen=True, slots=True)
 class ParseErrorFacts:
     message: str
     line: int
@@ -242,6 +256,7 @@ class ModuleFacts:
     # Statement-level calls of plain functions `(scope, call)`: where helpers like `register_routers(app)` are
     # called, so that routes and includes written against their parameters reach the real app.
     calls: tuple[tuple[str, CallExpr], ...] = ()
+    lookups: tuple[LookupFacts, ...] = ()
 
     @classmethod
     def failed(cls, module: str, path: str, is_package: bool, error: ParseErrorFacts) -> ModuleFacts:

@@ -4,6 +4,7 @@ from . import (  # noqa: F401
     di000_parse_error,
     di001_dependency_cycle,
     di002_over_injection,
+    di003_service_locator,
     di004_module_session_singleton,
     di007_called_dependency,
 )

@@ -1,0 +1,105 @@
+"""Run-time lookups in function bodies (`registry.resolve(Notifier)`, `container[Repo]`, `request.app.state.x`).
+
+They are read from Python's own tree: it is several times cheaper to build than libcst's and carries positions,
+and the bodies of functions are where most of a module's code is. Only modules whose text shows a candidate
+pay for it. No libcst here: top-level scans use this too.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+
+from .models import AttributeExpr, Expr, LookupFacts, NameExpr, StringExpr
+
+LOOKUP_METHODS = frozenset({"get", "resolve", "get_instance", "get_service", "provide", "lookup", "locate",
+                            "require", "get_required_service"})
+_LOOKUP_HINT_RE = re.compile(
+    r"\.(?:" + "|".join(sorted(LOOKUP_METHODS)) + r")\(\s*(?:[A-Za-z_][\w.]*|\"[^\"\n]*\"|'[^'\n]*')\s*\)"
+    r"|[a-z_]\w*\[[A-Z]\w*\]|\.app\.state\."
+    r"|\bapp\.state\."
+)
+
+
+def _ast_expr(node: ast.expr) -> Expr | None:
+    if isinstance(node, ast.Name):
+        return NameExpr(node.id)
+    if isinstance(node, ast.Attribute):
+        base = _ast_expr(node.value)
+        return AttributeExpr(base, node.attr) if base is not None else None
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return StringExpr(node.value)
+    return None
+
+
+# In modules that never mention FastAPI only the unusual shapes are worth a parse: plain `.get(name)` and
+# subscripts are everywhere in ordinary code.
+_STRONG_HINT_RE = re.compile(
+    r"\.(?:" + "|".join(sorted(LOOKUP_METHODS - {"get"})) + r")\(|\.get\(\s*[A-Z][\w.]*\s*\)|\bapp\.state\."
+)
+
+
+def has_strong_lookup_hint(source: str) -> bool:
+    return _STRONG_HINT_RE.search(source) is not None
+
+
+def body_lookups(source: str) -> tuple[LookupFacts, ...]:
+    """Run-time lookups in function bodies (see LookupFacts); empty unless the text shows a candidate."""
+    if not _LOOKUP_HINT_RE.search(source):
+        return ()
+    try:
+        tree = ast.parse(source)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return ()
+    found: list[LookupFacts] = []
+
+    def visit(node: ast.AST, function: str, prefix: str) -> None:
+        for child in ast.iter_child_nodes(node):
+            if isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                qualname = f"{prefix}{child.name}"
+                for default in child.args.defaults + [d for d in child.args.kw_defaults if d is not None]:
+                    visit(default, function, prefix)
+                for statement in child.body:
+                    visit_statement(statement, qualname, f"{qualname}.<locals>.")
+            elif isinstance(child, ast.ClassDef):
+                for statement in child.body:
+                    visit_statement(statement, function, f"{prefix}{child.name}.")
+            elif isinstance(child, ast.AnnAssign):  # the annotation is a type, not a lookup
+                for part in (child.target, child.value):
+                    if part is not None:
+                        inspect(part, function)
+                        visit(part, function, prefix)
+            else:
+                inspect(child, function)
+                visit(child, function, prefix)
+
+    def visit_statement(statement: ast.stmt, function: str, prefix: str) -> None:
+        wrapper = ast.Module(body=[statement], type_ignores=[])
+        visit(wrapper, function, prefix)
+
+    def inspect(node: ast.AST, function: str) -> None:
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in LOOKUP_METHODS:
+            receiver = _ast_expr(node.func.value)
+            argument = _ast_expr(node.args[0]) if node.args else None
+            if receiver is not None and argument is not None and not node.keywords:
+                found.append(LookupFacts(function, "call", receiver, node.func.attr, argument, len(node.args),
+                                         node.lineno, node.col_offset + 1))
+        elif isinstance(node, ast.Subscript) and isinstance(node.ctx, ast.Load):
+            receiver = _ast_expr(node.value)
+            argument = _ast_expr(node.slice)
+            if receiver is not None and isinstance(argument, (NameExpr, AttributeExpr)):
+                found.append(LookupFacts(function, "subscript", receiver, "", argument, 1, node.lineno,
+                                         node.col_offset + 1))
+        elif (isinstance(node, ast.Attribute) and isinstance(node.ctx, ast.Load)
+              and isinstance(node.value, ast.Attribute) and node.value.attr == "state"
+              and (isinstance(node.value.value, ast.Name) and node.value.value.id == "app"
+                   or isinstance(node.value.value, ast.Attribute) and node.value.value.attr == "app")):
+            receiver = _ast_expr(node.value)
+            if receiver is not None:
+                found.append(LookupFacts(function, "state", receiver, node.attr, None, 0, node.lineno,
+                                         node.col_offset + 1))
+
+    visit(tree, "", "")
+    return tuple(found)
+
+

@@ -1,0 +1,239 @@
+"""DI003 service-locator."""
+
+from __future__ import annotations
+
+from ..analyzer.models import FunctionFacts, Location, ModuleFacts, SubscriptExpr, render
+from ..analyzer.resolve import FASTAPI_APP, Ctx, DefSym, ExternalSym, ParamSym, VarSym
+from .base import Invalid, Rule, Valid, register
+
+# Lookup methods of well-known DI containers, by the container's qualified class name.
+KNOWN_CONTAINERS = frozenset({
+    "punq.Container", "lagom.Container", "injector.Injector", "kink.Container", "rodi.Container", "rodi.Services",
+    "svcs.Registry", "svcs.Container", "wireup.SyncContainer", "wireup.AsyncContainer",
+    "dependency_injector.containers.DeclarativeContainer", "dependency_injector.containers.DynamicContainer",
+})
+TYPE_LOOKUP_METHODS = frozenset({"get", "resolve", "get_instance", "get_service", "provide", "lookup", "locate",
+                                 "require", "get_required_service"})
+LIFESPAN_DECORATORS = frozenset({"contextlib.asynccontextmanager", "contextlib.contextmanager"})
+CONNECTION_TYPES = frozenset({
+    "fastapi.Request", "fastapi.WebSocket", "fastapi.requests.Request", "fastapi.websockets.WebSocket",
+    "starlette.requests.Request", "starlette.requests.HTTPConnection", "starlette.websockets.WebSocket",
+    "fastapi.requests.HTTPConnection",
+})
+
+
+@register
+class ServiceLocator(Rule):
+    code = "DI003"
+    name = "service-locator"
+    severity = "warning"
+    summary = "A dependency is fetched at call time from a container, registry or app.state instead of declared."
+    explanation = """\
+## What it does
+Finds dependencies looked up while a request is served instead of declared: `registry.resolve(Notifier)`,
+`container.get(UserRepo)`, `container[UserRepo]` (a project class used as the key), the lookup methods of
+well-known DI containers (punq, lagom, injector, kink, rodi, svcs, wireup, dependency-injector) by type or by
+key, and reads of `request.app.state.X` or `app.state.X` inside endpoints, providers and the code they call.
+Wiring at the composition root (module level, app factories, lifespan handlers) is not a lookup.
+`dict.get`, `request.headers.get`, `os.environ.get` and `settings.get("key")` are never reported.
+
+## Why is this bad?
+The signature no longer says what the code needs. `app.dependency_overrides` cannot replace a looked-up
+object, so tests patch globals instead; the lookup fails at request time, not at start-up, when something is
+not registered; and the graph of the application (what wirelint draws) is missing those edges.
+
+## Example
+```python
+@router.post("/books/{book_id}/announce")
+def announce(book_id: int, request: Request):
+    repo = container.get(BookRepository)
+    mailer = request.app.state.mailer
+```
+
+## Use instead
+```python
+@router.post("/books/{book_id}/announce")
+def announce(book_id: int, repo: Annotated[BookRepository, Depends()], mailer: Annotated[Mailer, Depends(get_mailer)]):
+    ...
+```
+Keep `app.state` for what the lifespan creates, and expose it through one provider
+(`def get_mailer(request: Request): return request.app.state.mailer`) that endpoints depend on.
+
+## References
+- https://fastapi.tiangolo.com/tutorial/dependencies/
+- https://blog.ploeh.dk/2010/02/03/ServiceLocatorisanAnti-Pattern/
+"""
+    valid = (
+        Valid("""\
+import os
+from contextlib import asynccontextmanager
+from fastapi import APIRouter, Depends, FastAPI, Request
+router = APIRouter()
+class Repo:
+    pass
+CACHE: dict[str, int] = {}
+Pair = tuple
+def get_repo(request: Request) -> Repo:
+    return request.app.state.repo  # the one provider that exposes app state
+@asynccontextmanager
+async def lifespan(app: FastAPI):
+    app.state.repo = Repo()
+    yield
+    print(app.state.repo)
+@router.get("/")
+def ok(request: Request, repo: Repo = Depends(get_repo), key: str = "x"):
+    mode = os.environ.get("MODE")
+    agent = request.headers.get("user-agent")
+    hits = CACHE.get(key)
+    values: list[Repo] = []
+    pairs: Pair[Repo] = (Repo(), Repo())
+    return {"mode": mode, "agent": agent, "hits": hits, "n": len(values), "q": request.query_params.get("q")}
+"""),
+    )
+    invalid = (
+        Invalid("""\
+from fastapi import APIRouter, Request
+router = APIRouter()
+class Mailer:
+    pass
+class Registry:
+    def __init__(self):
+        self.items = {}
+    def resolve(self, key):
+        return self.items[key]
+registry = Registry()
+class Announcer:
+    def announce(self):
+        return registry.resolve(Mailer)
+@router.post("/")
+def announce(request: Request):
+    mailer = registry.resolve(Mailer)
+    other = registry.items[Mailer]
+    return request.app.state.mailer, mailer, other
+""", (("app.py", 13), ("app.py", 16), ("app.py", 17), ("app.py", 18))),
+        Invalid("""\
+import punq
+from fastapi import APIRouter, Depends
+router = APIRouter()
+container = punq.Container()
+def get_container():
+    return container
+class Service:
+    def __init__(self, c: punq.Container = Depends(get_container)):
+        self.settings = c.resolve("settings")
+@router.get("/")
+def read(service: Service = Depends()):
+    return service.settings
+""", 9),
+        Invalid({
+            "app/__init__.py": "",
+            "app/main.py": "from fastapi import FastAPI\napp = FastAPI()\n",
+            "app/reports.py": "from app.main import app\ndef build_report():\n    return app.state.db.query()\n",
+        }, (("app/reports.py", 3),)),
+    )
+
+    def check(self, index):
+        resolver = index.resolver
+        graph = index.graph
+        for name in sorted(index.sources):
+            facts = index.modules[name]
+            if not facts.lookups:
+                continue
+            if not facts.complete:
+                facts = index.facts(name, complete=True)  # a module that never mentions FastAPI
+            for lookup in facts.lookups:
+                if not lookup.function:
+                    continue  # module level: the composition root
+                function = facts.functions.get(lookup.function)
+                if function is None or self.composition_root(resolver, facts, function):
+                    continue
+                ctx = Ctx(facts.module, lookup.function)
+                message = None
+                if lookup.kind == "state":
+                    if self.reads_app_state(resolver, graph, facts, function, lookup, ctx):
+                        message = (f"reads {render(lookup.receiver)}.{lookup.name} at request time; declare it as a "
+                                   "dependency (one provider that returns it) and inject it with Depends")
+                else:
+                    message = self.lookup_message(resolver, function, lookup, ctx)
+                if message:
+                    location = Location(facts.path, lookup.line, lookup.column, lookup.line, lookup.column)
+                    yield self.finding(message, location)
+
+    @staticmethod
+    def composition_root(resolver, facts: ModuleFacts, function: FunctionFacts) -> bool:
+        """App factories and lifespan handlers wire the application; lookups there are not service location."""
+        ctx = Ctx(facts.module, function.scope)
+        if resolver.decorator_names(function.decorators, ctx) & LIFESPAN_DECORATORS:
+            return True
+        scope = facts.scopes.get(function.qualname)
+        if scope is not None:
+            for variable, binding in scope.bindings.items():
+                if binding.kind == "assign" and resolver.built_by(
+                        VarSym(facts.module, function.qualname, variable, binding)) in FASTAPI_APP:
+                    return True
+        return False
+
+    @staticmethod
+    def reads_app_state(resolver, graph, facts, function, lookup, ctx) -> bool:
+        root = lookup.receiver
+        while hasattr(root, "value"):
+            root = root.value
+        sym = resolver.resolve(root, ctx)
+        if isinstance(sym, VarSym) and resolver.built_by(sym) in FASTAPI_APP:
+            return True  # the global app object, read from request-time code
+        if not isinstance(sym, ParamSym):
+            return False
+        parameter = next((p for p in function.parameters if p.name == sym.name), None)
+        if parameter is None:
+            return False
+        annotation = resolver.qualified(resolver.deref(resolver.resolve_qualified(parameter.annotation, ctx))) \
+            if parameter.annotation is not None else None
+        if annotation not in CONNECTION_TYPES:
+            return False
+        # The single provider that hands app state to the rest is the recommended shape, not a lookup.
+        node_id = f"{facts.module}.{function.qualname}"
+        return not (node_id in graph and graph.node(node_id).kind != "endpoint" and len(function.returns) == 1
+                    and _is_state_read(function.returns[0]))
+
+    @staticmethod
+    def lookup_message(resolver, function: FunctionFacts, lookup, ctx: Ctx) -> str | None:
+        receiver = resolver.resolve(lookup.receiver, ctx)
+        container_type = resolver.built_by(receiver)
+        if isinstance(receiver, ParamSym):
+            parameter = next((p for p in function.parameters if p.name == receiver.name), None)
+            if parameter is not None and parameter.annotation is not None:
+                container_type = resolver.qualified(resolver.class_of(resolver.resolve_qualified(
+                    parameter.annotation, Ctx(ctx.module, function.scope))))
+        known_container = container_type in KNOWN_CONTAINERS or (
+            isinstance(receiver, ExternalSym) and receiver.name in ("kink.di",))
+        argument = resolver.resolve(lookup.argument, ctx) if lookup.argument is not None else None
+        by_type = isinstance(argument, DefSym) and argument.kind == "class"
+        text = (f"{render(lookup.receiver)}.{lookup.name}({render(lookup.argument)})" if lookup.kind == "call"
+                else f"{render(lookup.receiver)}[{render(lookup.argument)}]")
+        if lookup.kind == "call":
+            if lookup.argument_count != 1 or not (known_container or (by_type and lookup.name in TYPE_LOOKUP_METHODS)):
+                return None
+        elif not (known_container or (by_type and _is_value(resolver, lookup.receiver, receiver, ctx))):
+            return None
+        return (f"`{text}` looks a dependency up at call time (service locator); declare it as a parameter with "
+                "Depends so FastAPI provides it and tests can override it")
+
+
+def _is_value(resolver, expression, sym, ctx: Ctx) -> bool:
+    """A variable or an attribute of one (`registry`, `self._factories`), as opposed to a type (`list[X]`)."""
+    if isinstance(sym, ParamSym):
+        return True
+    if isinstance(sym, VarSym):
+        # `Vector = list[float]`, `type Sorting[T] = ...`, `Alias = SomeClass` name types, not registries.
+        value = resolver.var_value(sym)
+        if sym.binding.kind == "type_statement" or isinstance(value, SubscriptExpr):
+            return False
+        return not isinstance(resolver.deref(sym), (DefSym, ExternalSym))
+    root = expression
+    while hasattr(root, "value"):
+        root = root.value
+    return root is not expression and isinstance(resolver.resolve(root, ctx), (VarSym, ParamSym))
+
+
+def _is_state_read(expr) -> bool:
+    return hasattr(expr, "value") and hasattr(expr.value, "attr") and expr.value.attr == "state"
