@@ -21,6 +21,15 @@ _LOOKUP_HINT_RE = re.compile(
 )
 
 
+def _has_hint(source: str) -> bool:
+    for match in _LOOKUP_HINT_RE.finditer(source):
+        line_start = source.rfind("\n", 0, match.start()) + 1
+        if source[line_start:match.start()].lstrip().startswith("@"):
+            continue  # a decorator such as @router.get("/items"): a route, not a lookup
+        return True
+    return False
+
+
 def _ast_expr(node: ast.expr) -> Expr | None:
     if isinstance(node, ast.Name):
         return NameExpr(node.id)
@@ -45,7 +54,7 @@ def has_strong_lookup_hint(source: str) -> bool:
 
 def body_lookups(source: str) -> tuple[LookupFacts, ...]:
     """Run-time lookups in function bodies (see LookupFacts); empty unless the text shows a candidate."""
-    if not _LOOKUP_HINT_RE.search(source):
+    if not _has_hint(source):
         return ()
     try:
         tree = ast.parse(source)
