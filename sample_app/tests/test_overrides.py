@@ -1,7 +1,9 @@
 """DI005 override-not-restored: one leaky test next to three correct restoration styles.
 
-Every test here builds a fresh app with ``create_app()``, so even the leaky one is harmless;
-on the shared module-level app the leaked override would silently affect later tests.
+The leaky test writes to the shared module-level app and never restores it: its override stays for every
+test that runs after it (until a fixture that clears overrides happens to run). Here it is harmless only
+because the leaked override behaves like ``get_db``. The correct tests build a fresh app with
+``create_app()`` or restore what they change.
 """
 
 from collections.abc import Iterator
@@ -14,6 +16,7 @@ from sqlalchemy.orm import Session
 from sample_app.config import Settings, get_settings
 from sample_app.db import SessionLocal
 from sample_app.deps import get_db
+from sample_app.main import app as shared_app
 from sample_app.main import create_app
 
 
@@ -35,11 +38,10 @@ class CountingSessions:
 
 
 def test_override_not_restored_bad():
-    """BAD (DI005): sets an override and never restores it."""
-    app = create_app()
+    """BAD (DI005): sets an override on the shared app and never restores it."""
     sessions = CountingSessions()
-    app.dependency_overrides[get_db] = sessions
-    with TestClient(app) as client:
+    shared_app.dependency_overrides[get_db] = sessions
+    with TestClient(shared_app) as client:
         assert client.get("/health").status_code == 200
     assert sessions.opened == sessions.closed == 1
 

@@ -36,6 +36,7 @@ from .models import (
 )
 from .discovery import resolve_relative
 from .lookups import body_lookups
+from .overrides import test_facts
 from .parsing import SourceDecodeError, Span, decode_source, parse_module, positions_of
 
 ROUTE_DECORATORS = frozenset(
@@ -74,6 +75,7 @@ def collect_module(module: str, path: str, data: bytes, is_package: bool) -> Mod
         includes=tuple(collector.includes),
         calls=tuple(collector.calls),
         lookups=body_lookups(source),
+        tests=test_facts(path, source),
         line_count=source.count("\n") + (0 if source.endswith("\n") or not source else 1),
     )
 

@@ -21,6 +21,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from .lookups import body_lookups, has_strong_lookup_hint
+from .overrides import test_facts
 from .models import AttributeExpr, Binding, ModuleFacts, NameExpr, ScopeFacts, SequenceExpr
 
 SKIPPED_DIRS = frozenset(
@@ -239,4 +240,5 @@ def scan_top_level(source_file: SourceFile, text: str) -> ModuleFacts:
         line_count=text.count("\n"),
         complete=False,
         lookups=body_lookups(text) if has_strong_lookup_hint(text) else (),
+        tests=test_facts(source_file.display, text),
     )

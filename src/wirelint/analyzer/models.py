@@ -234,6 +234,37 @@ class LookupFacts:
 
 
 @dataclass(frozen=True, slots=True)
+class OverrideEvent:
+    """A write to or restore of `<app>.dependency_overrides` in test code."""
+
+    function: str  # qualname of the enclosing function ("" at module level)
+    kind: str  # write | restore | safe (undone automatically: monkeypatch.setitem, patch.dict)
+    app: Expr | None  # the object whose overrides change
+    line: int
+    column: int
+    in_finally: bool
+    teardown: bool  # after the fixture's yield, or in a finalizer it defines
+
+
+@dataclass(frozen=True, slots=True)
+class PytestFixture:
+    name: str
+    function: str
+    autouse: bool
+    params: tuple[str, ...]
+    line: int
+
+
+@dataclass(frozen=True, slots=True)
+class TestFacts:
+    """What DI005 needs from a test module."""
+
+    events: tuple[OverrideEvent, ...]
+    fixtures: tuple[PytestFixture, ...]
+    requests: tuple[tuple[str, tuple[str, ...]], ...]  # function qualname -> its parameter names
+
+
+@dataclass(frozen=True, slots=True)
 class ParseErrorFacts:
     message: str
     line: int
@@ -257,6 +288,7 @@ class ModuleFacts:
     # called, so that routes and includes written against their parameters reach the real app.
     calls: tuple[tuple[str, CallExpr], ...] = ()
     lookups: tuple[LookupFacts, ...] = ()
+    tests: TestFacts | None = None
 
     @classmethod
     def failed(cls, module: str, path: str, is_package: bool, error: ParseErrorFacts) -> ModuleFacts:

@@ -6,5 +6,6 @@ from . import (  # noqa: F401
     di002_over_injection,
     di003_service_locator,
     di004_module_session_singleton,
+    di005_override_not_restored,
     di007_called_dependency,
 )

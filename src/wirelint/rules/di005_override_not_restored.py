@@ -1,0 +1,273 @@
+"""DI005 override-not-restored."""
+
+from __future__ import annotations
+
+from pathlib import PurePosixPath
+
+from ..analyzer.models import Location, NameExpr, OverrideEvent, PytestFixture, render
+from ..analyzer.resolve import Ctx, VarSym
+from .base import Invalid, Rule, Valid, register
+
+_APP = """\
+from fastapi import FastAPI
+app = FastAPI()
+def get_db():
+    yield "real"
+"""
+
+
+@register
+class OverrideNotRestored(Rule):
+    code = "DI005"
+    name = "override-not-restored"
+    severity = "error"
+    summary = "A test writes `app.dependency_overrides` and does not restore it on every path."
+    explanation = """\
+## What it does
+Finds writes to `dependency_overrides` in test code (item assignment, `update`, `setdefault`, assigning a
+non-empty dict) that are not undone on every path. Restores are `clear()`, `= {}`, `pop`, `del`,
+re-assigning a saved copy; they count in a fixture's teardown (after its `yield`, or in a finalizer) or in a
+`finally` block. `monkeypatch.setitem(app.dependency_overrides, ...)` and `patch.dict(...)` restore by
+themselves. A write in a test is restored when the test uses (directly, through other fixtures, or through
+`autouse` fixtures in the module or any `conftest.py` above it) a fixture whose teardown restores overrides.
+Module-level writes are always reported. A restore at the end of the test body, outside `finally`, is
+reported too: it does not run when the test fails.
+
+## Why is this bad?
+`app.dependency_overrides` lives on the app object, which every test shares. An override left behind leaks
+into the tests that run after it: they pass or fail depending on test order, and a fake database or a fake
+user silently replaces the real dependency in tests meant to check it.
+
+## Example
+```python
+def test_list_books(client):
+    app.dependency_overrides[get_db] = lambda: fake_db
+    assert client.get("/books").status_code == 200
+```
+
+## Use instead
+```python
+@pytest.fixture
+def fake_database():
+    app.dependency_overrides[get_db] = lambda: fake_db
+    yield
+    app.dependency_overrides.clear()
+
+def test_list_books(client, fake_database): ...
+```
+or `monkeypatch.setitem(app.dependency_overrides, get_db, lambda: fake_db)`.
+
+## References
+- https://fastapi.tiangolo.com/advanced/testing-dependencies/
+- https://docs.pytest.org/en/stable/how-to/fixtures.html#teardown-cleanup-aka-fixture-finalization
+"""
+    valid = (
+        Valid({
+            "app.py": _APP,
+            "tests/conftest.py": """\
+import pytest
+from app import app
+@pytest.fixture
+def fake_db():
+    app.dependency_overrides[get_db] = lambda: "fake"
+    yield
+    app.dependency_overrides.clear()
+@pytest.fixture
+def uses_fake(fake_db):
+    return "client"
+""",
+            "tests/test_ok.py": """\
+from unittest.mock import patch
+from app import app, get_db
+def test_fixture(uses_fake):
+    app.dependency_overrides[get_db] = lambda: "other"
+def test_finally():
+    saved = dict(app.dependency_overrides)
+    app.dependency_overrides[get_db] = lambda: "fake"
+    try:
+        assert True
+    finally:
+        app.dependency_overrides = saved
+def test_monkeypatch(monkeypatch):
+    monkeypatch.setitem(app.dependency_overrides, get_db, lambda: "fake")
+def test_patch_dict():
+    with patch.dict(app.dependency_overrides, {get_db: lambda: "fake"}):
+        assert True
+def test_finalizer(request):
+    app.dependency_overrides.update({get_db: lambda: "fake"})
+    request.addfinalizer(app.dependency_overrides.clear)
+""",
+        }),
+        # An autouse fixture in a conftest.py above the test restores after every test.
+        Valid({
+            "app.py": _APP,
+            "tests/conftest.py": """\
+import pytest
+from app import app
+@pytest.fixture(autouse=True)
+def reset_overrides():
+    yield
+    app.dependency_overrides = {}
+""",
+            "tests/api/test_deep.py": """\
+from app import app, get_db
+def test_covered_by_autouse():
+    app.dependency_overrides[get_db] = lambda: "fake"
+""",
+        }),
+        # An app built by the test itself is not shared.
+        Valid({
+            "app.py": _APP + "def create_app():\n    return FastAPI()\n",
+            "tests/test_local.py": """\
+from fastapi import FastAPI
+from app import create_app, get_db
+def test_local_app():
+    app = FastAPI()
+    app.dependency_overrides[get_db] = lambda: "fake"
+def test_factory_app():
+    application = create_app()
+    application.dependency_overrides[get_db] = lambda: "fake"
+""",
+        }),
+        # Production code configuring overrides is not test code.
+        Valid({"app.py": _APP + "app.dependency_overrides[get_db] = get_db\n"}),
+    )
+    invalid = (
+        Invalid({
+            "app.py": _APP,
+            "tests/test_bad.py": """\
+from app import app, get_db
+app.dependency_overrides[get_db] = lambda: "everyone"
+def test_leaks():
+    app.dependency_overrides[get_db] = lambda: "fake"
+    assert True
+def test_restored_only_on_success():
+    app.dependency_overrides.setdefault(get_db, lambda: "fake")
+    assert True
+    app.dependency_overrides.clear()
+""",
+        }, (("tests/test_bad.py", 2), ("tests/test_bad.py", 4), ("tests/test_bad.py", 7))),
+        Invalid({
+            "app.py": _APP,
+            "tests/test_fixture.py": """\
+import pytest
+from app import app, get_db
+@pytest.fixture
+def fake_db():
+    app.dependency_overrides[get_db] = lambda: "fake"
+    return app
+def test_uses(fake_db):
+    assert fake_db
+""",
+        }, (("tests/test_fixture.py", 5),)),
+    )
+
+    def check(self, index):
+        self._exported: dict[str, list[tuple[str, PytestFixture]]] = {}
+        modules = [index.modules[name] for name in sorted(index.sources)]
+        by_path = {facts.path: facts for facts in modules}
+        events_by_path = {facts.path: facts.tests.events for facts in modules if facts.tests is not None}
+        for facts in modules:
+            if facts.tests is None:
+                continue
+            visible = self.visible_fixtures(index, facts, by_path)
+            requests = dict(facts.tests.requests)
+            for event in facts.tests.events:
+                if event.kind != "write":
+                    continue
+                message = self.leak(index, facts.module, event, facts.path, facts.tests.events, visible, requests,
+                                    events_by_path)
+                if message:
+                    location = Location(facts.path, event.line, event.column, event.line, event.column)
+                    yield self.finding(message, location)
+
+    def visible_fixtures(self, index, facts, by_path) -> dict[str, tuple[str, PytestFixture]]:
+        """Fixtures a test in this module can request, nearest first: the module's own (and those it imports),
+        then each conftest.py upwards (and the fixtures it imports or lists in `pytest_plugins`)."""
+        visible: dict[str, tuple[str, PytestFixture]] = {}
+        chain = [facts]
+        folder = PurePosixPath(facts.path).parent
+        while True:
+            conftest = by_path.get((folder / "conftest.py").as_posix().removeprefix("./"))
+            if conftest is not None and conftest is not facts:
+                chain.append(conftest)
+            if folder == folder.parent:
+                break
+            folder = folder.parent
+        for module in chain:
+            for path, fixture in self.exported_fixtures(index, module.module, set()):
+                visible.setdefault(fixture.name, (path, fixture))
+        return visible
+
+    def exported_fixtures(self, index, module: str, seen: set[str]) -> list[tuple[str, PytestFixture]]:
+        """A module's fixtures, and the fixtures it brings in with `import *`, `from x import f` or pytest_plugins.
+        Only test modules are followed (fixtures live there); results are memoized per module."""
+        name = index.canonical(module)
+        if name is None or name in seen:
+            return []
+        if name in self._exported:
+            return self._exported[name]
+        facts = index.modules[name]
+        if facts.tests is None and not facts.path.endswith("__init__.py"):
+            return []
+        seen = seen | {name}
+        found = [(facts.path, fixture) for fixture in (facts.tests.fixtures if facts.tests else ())]
+        scope = facts.scopes[""]
+        for star in scope.star_imports:
+            found += self.exported_fixtures(index, star, seen)
+        for variable, binding in scope.bindings.items():
+            if binding.kind == "import":
+                source, _, imported = binding.target.rpartition(".")
+                found += [(path, fixture) for path, fixture in self.exported_fixtures(index, source, seen)
+                          if fixture.name == imported]
+            elif variable == "pytest_plugins":
+                for plugin in index.resolver.string_list(NameExpr(variable), Ctx(name, "")) or []:
+                    found += self.exported_fixtures(index, plugin, seen)
+        self._exported[name] = found
+        return found
+
+    @staticmethod
+    def local_app(index, module: str, event: OverrideEvent, function: str) -> bool:
+        """An app the test builds itself (`app = FastAPI()`, `app = create_app()`) dies with the test."""
+        root = event.app
+        while hasattr(root, "value"):
+            root = root.value
+        if root is None:
+            return False
+        sym = index.resolver.resolve(root, Ctx(module, function))
+        return isinstance(sym, VarSym) and sym.scope == function
+
+    def leak(self, index, module: str, event: OverrideEvent, path, events, visible, requests,
+             events_by_path) -> str | None:
+        target = render(event.app) or "the app"
+        if not event.function:
+            return (f"`{target}.dependency_overrides` is written at import time of a test module and never "
+                    "restored: it applies to every test that runs after; set it in a fixture that clears it")
+        top = event.function.split(".<locals>.")[0]
+        if self.local_app(index, module, event, top):
+            return None
+        own = [e for e in events if e.kind == "restore" and e.function.split(".<locals>.")[0] == top]
+        if any(e.in_finally or e.teardown for e in own):
+            return None
+        requested = list(requests.get(top, ()))
+        requested += [name for name, (_, fixture) in visible.items() if fixture.autouse]
+        if any(self.fixture_restores(name, visible, events_by_path, set()) for name in requested):
+            return None
+        if own:
+            return (f"`{target}.dependency_overrides` is restored only when the test passes: the restore at line "
+                    f"{own[0].line} is not in a `finally` block or a fixture teardown, so a failure leaks the "
+                    "override into later tests")
+        return (f"`{target}.dependency_overrides` is written and never restored: the override leaks into every "
+                "later test; restore it in a fixture teardown (after `yield`) or a `finally` block, or use "
+                "monkeypatch.setitem")
+
+    def fixture_restores(self, name: str, visible, events_by_path, seen: set[str]) -> bool:
+        if name in seen or name not in visible:
+            return False
+        seen.add(name)
+        path, fixture = visible[name]
+        for event in events_by_path.get(path, ()):
+            if event.kind == "restore" and event.function.split(".<locals>.")[0] == fixture.function and (
+                    event.teardown or event.in_finally):
+                return True
+        return any(self.fixture_restores(param, visible, events_by_path, seen) for param in fixture.params)
