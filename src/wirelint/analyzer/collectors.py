@@ -37,13 +37,21 @@ from .models import (
 from .discovery import resolve_relative
 from .lookups import body_lookups
 from .overrides import test_facts
-from .parsing import SourceDecodeError, Span, decode_source, parse_module, positions_of
+from .parsing import (
+    PositionMismatch,
+    SourceDecodeError,
+    Span,
+    anchored_positions,
+    decode_source,
+    parse_module,
+    positions_of,
+)
 
 ROUTE_DECORATORS = frozenset(
     {"get", "post", "put", "patch", "delete", "head", "options", "trace", "api_route", "websocket"}
 )
 ROUTE_CALLS = frozenset({"add_api_route", "add_api_websocket_route"})
-_POSITIONED = (cst.FunctionDef, cst.ClassDef, cst.Param, cst.Call, cst.Lambda)
+_POSITIONED = (cst.FunctionDef, cst.ClassDef, cst.Param, cst.Call, cst.Lambda, cst.AnnAssign)
 
 
 def collect_module(module: str, path: str, data: bytes, is_package: bool) -> ModuleFacts:
@@ -58,7 +66,13 @@ def collect_module(module: str, path: str, data: bytes, is_package: bool) -> Mod
         return ModuleFacts.failed(module, path, is_package, _syntax_error(source, path, error))
     except RecursionError:
         return ModuleFacts.failed(module, path, is_package, ParseErrorFacts("source nested too deeply", 1, 1))
-    collector = _Collector(module, path, is_package, positions_of(tree, _POSITIONED))
+    try:
+        python_tree = ast.parse(source)
+        spans = anchored_positions(tree, python_tree, _POSITIONED)
+    except (SyntaxError, ValueError, RecursionError, MemoryError, PositionMismatch):
+        python_tree = None
+        spans = positions_of(tree, _POSITIONED)
+    collector = _Collector(module, path, is_package, spans)
     try:
         collector.walk_statements(tree.body)
     except RecursionError:
@@ -74,8 +88,8 @@ def collect_module(module: str, path: str, data: bytes, is_package: bool) -> Mod
         routes=tuple(collector.routes),
         includes=tuple(collector.includes),
         calls=tuple(collector.calls),
-        lookups=body_lookups(source),
-        tests=test_facts(path, source),
+        lookups=body_lookups(source, python_tree),
+        tests=test_facts(path, source, python_tree),
         line_count=source.count("\n") + (0 if source.endswith("\n") or not source else 1),
     )
 

@@ -52,14 +52,15 @@ def has_strong_lookup_hint(source: str) -> bool:
     return _STRONG_HINT_RE.search(source) is not None
 
 
-def body_lookups(source: str) -> tuple[LookupFacts, ...]:
+def body_lookups(source: str, tree: ast.Module | None = None) -> tuple[LookupFacts, ...]:
     """Run-time lookups in function bodies (see LookupFacts); empty unless the text shows a candidate."""
     if not _has_hint(source):
         return ()
-    try:
-        tree = ast.parse(source)
-    except (SyntaxError, ValueError, RecursionError, MemoryError):
-        return ()
+    if tree is None:
+        try:
+            tree = ast.parse(source)
+        except (SyntaxError, ValueError, RecursionError, MemoryError):
+            return ()
     found: list[LookupFacts] = []
 
     def visit(node: ast.AST, function: str, prefix: str) -> None:

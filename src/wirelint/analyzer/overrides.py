@@ -24,14 +24,15 @@ def is_test_module(path: str) -> bool:
             or any(part in ("tests", "test") for part in parts[:-1]))
 
 
-def test_facts(path: str, source: str) -> TestFacts | None:
+def test_facts(path: str, source: str, tree: ast.Module | None = None) -> TestFacts | None:
     """None unless `path` is test code mentioning overrides or fixtures."""
     if not is_test_module(path) or ("dependency_overrides" not in source and "fixture" not in source):
         return None
-    try:
-        tree = ast.parse(source)
-    except (SyntaxError, ValueError, RecursionError, MemoryError):
-        return None
+    if tree is None:
+        try:
+            tree = ast.parse(source)
+        except (SyntaxError, ValueError, RecursionError, MemoryError):
+            return None
     events: list[OverrideEvent] = []
     fixtures: list[PytestFixture] = []
     requests: list[tuple[str, tuple[str, ...]]] = []

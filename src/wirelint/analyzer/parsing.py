@@ -7,6 +7,7 @@ counting lines and columns without building the text, and records only nodes of 
 
 from __future__ import annotations
 
+import ast
 import codecs
 import re
 from contextlib import contextmanager
@@ -113,3 +114,146 @@ def positions_of(module: cst.Module, node_types: tuple[type, ...]) -> dict[int, 
     )
     module._codegen(state)
     return state.spans
+
+
+# --- anchored positions ------------------------------------------------------------------------------------
+# Replaying code generation over a whole module costs about 0.6x of its parse, and most of it is spent in
+# function bodies whose positions nobody reads. Python's own tree (0.2x of a libcst parse) gives every
+# statement's start; pairing its statements with libcst's, we replay only the subtrees whose nodes the
+# collectors position: decorators, parameters, class bases, module- and class-level statements, and the few
+# statements of a function body that declare apps, routers, routes or what a factory returns.
+
+_BODY_CALLS = frozenset({"include_router", "add_api_route", "add_api_websocket_route", "FastAPI", "APIRouter"})
+
+
+class PositionMismatch(Exception):
+    """The two trees do not pair up (never expected; the caller falls back to the full replay)."""
+
+
+def anchored_positions(module: cst.Module, tree: ast.Module, node_types: tuple[type, ...]) -> dict[int, Span]:
+    """Spans like `positions_of`, for the nodes the collectors read; raises PositionMismatch when trees differ."""
+    spans: dict[int, Span] = {}
+
+    def replay(node: cst.CSTNode, line: int, column: int, indents: list[str]) -> None:
+        state = _SpanRecordingState(default_indent=module.default_indent, default_newline=module.default_newline,
+                                    wanted=node_types, spans=spans, line=line, column=column)
+        state.indent_tokens = list(indents)
+        node._codegen(state)
+
+    def expression_start(node: cst.BaseExpression, anchor: ast.AST) -> int:
+        # Python's tree points inside parentheses; libcst's expression starts at the first '('.
+        return anchor.col_offset - sum(1 + len(getattr(paren.whitespace_after, "value", "")) for paren in node.lpar)
+
+    def headers(node: cst.FunctionDef | cst.ClassDef, anchor, indents: list[str]) -> None:
+        spans[id(node)] = (anchor.lineno, anchor.col_offset, anchor.end_lineno or anchor.lineno,
+                           anchor.end_col_offset or anchor.col_offset)
+        if len(node.decorators) != len(anchor.decorator_list):
+            raise PositionMismatch("decorators")
+        for decorator, expected in zip(node.decorators, anchor.decorator_list):
+            replay(decorator.decorator, expected.lineno, expression_start(decorator.decorator, expected), indents)
+
+    def parameters(node: cst.FunctionDef, anchor, indents: list[str]) -> None:
+        params = node.params
+        ours = [*params.posonly_params, *params.params]
+        ours += [params.star_arg] if isinstance(params.star_arg, cst.Param) else []
+        ours += [*params.kwonly_params] + ([params.star_kwarg] if params.star_kwarg is not None else [])
+        arguments = anchor.args
+        theirs = [*arguments.posonlyargs, *arguments.args] + ([arguments.vararg] if arguments.vararg else [])
+        theirs += [*arguments.kwonlyargs] + ([arguments.kwarg] if arguments.kwarg else [])
+        if len(ours) != len(theirs):
+            raise PositionMismatch("parameters")
+        for param, argument in zip(ours, theirs):
+            star = param.star if isinstance(param.star, str) else ""
+            spacing = getattr(param.whitespace_after_star, "value", "")
+            replay(param, argument.lineno, argument.col_offset - len(star) - len(spacing), indents)
+
+    def wanted_in_body(node: cst.BaseSmallStatement) -> bool:
+        if isinstance(node, cst.Return):
+            return True
+        value = getattr(node, "value", None)
+        if isinstance(value, cst.Lambda):
+            return True
+        if isinstance(value, cst.Call):
+            func = value.func
+            name = func.attr.value if isinstance(func, cst.Attribute) else getattr(func, "value", None)
+            return name in _BODY_CALLS or any(arg.keyword is not None and arg.keyword.value == "dependencies"
+                                              for arg in value.args)
+        return False
+
+    def statements(ours, theirs: list[ast.stmt], indents: list[str], in_function: bool) -> None:
+        flat: list[cst.CSTNode] = []
+        for statement in ours:
+            flat.extend(statement.body if isinstance(statement, cst.SimpleStatementLine) else [statement])
+        if len(flat) != len(theirs):
+            raise PositionMismatch("statements")
+        for node, anchor in zip(flat, theirs):
+            compound(node, anchor, indents, in_function)
+
+    def block(node, theirs: list[ast.stmt], indents: list[str], in_function: bool) -> None:
+        if isinstance(node, cst.IndentedBlock):
+            indent = node.indent if node.indent is not None else module.default_indent
+            statements(node.body, theirs, indents + [indent], in_function)
+        else:  # `if x: a = 1; b = 2`
+            if len(node.body) != len(theirs):
+                raise PositionMismatch("suite")
+            for small, anchor in zip(node.body, theirs):
+                compound(small, anchor, indents, in_function)
+
+    def compound(node, anchor: ast.stmt, indents: list[str], in_function: bool) -> None:
+        if isinstance(node, cst.FunctionDef):
+            if not isinstance(anchor, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                raise PositionMismatch("def")
+            headers(node, anchor, indents)
+            parameters(node, anchor, indents)
+            block(node.body, anchor.body, indents, True)
+        elif isinstance(node, cst.ClassDef):
+            if not isinstance(anchor, ast.ClassDef):
+                raise PositionMismatch("class")
+            headers(node, anchor, indents)
+            if len(node.bases) != len(anchor.bases):
+                raise PositionMismatch("bases")
+            for base, expected in zip(node.bases, anchor.bases):
+                replay(base.value, expected.lineno, expression_start(base.value, expected), indents)
+            block(node.body, anchor.body, indents, False)
+        elif isinstance(node, cst.If):
+            if not isinstance(anchor, ast.If):
+                raise PositionMismatch("if")
+            block(node.body, anchor.body, indents, in_function)
+            if isinstance(node.orelse, cst.If):
+                if len(anchor.orelse) != 1:
+                    raise PositionMismatch("elif")
+                compound(node.orelse, anchor.orelse[0], indents, in_function)
+            elif node.orelse is not None:
+                block(node.orelse.body, anchor.orelse, indents, in_function)
+        elif isinstance(node, (cst.For, cst.While)):
+            if not isinstance(anchor, (ast.For, ast.AsyncFor, ast.While)):
+                raise PositionMismatch("loop")
+            block(node.body, anchor.body, indents, in_function)
+            if node.orelse is not None:
+                block(node.orelse.body, anchor.orelse, indents, in_function)
+        elif isinstance(node, (cst.Try, cst.TryStar)):
+            if type(anchor).__name__ not in ("Try", "TryStar") or len(node.handlers) != len(anchor.handlers):
+                raise PositionMismatch("try")
+            block(node.body, anchor.body, indents, in_function)
+            for handler, expected in zip(node.handlers, anchor.handlers):
+                block(handler.body, expected.body, indents, in_function)
+            if node.orelse is not None:
+                block(node.orelse.body, anchor.orelse, indents, in_function)
+            if node.finalbody is not None:
+                block(node.finalbody.body, anchor.finalbody, indents, in_function)
+        elif isinstance(node, cst.With):
+            if not isinstance(anchor, (ast.With, ast.AsyncWith)):
+                raise PositionMismatch("with")
+            block(node.body, anchor.body, indents, in_function)
+        elif isinstance(node, cst.Match):
+            if not isinstance(anchor, ast.Match) or len(node.cases) != len(anchor.cases):
+                raise PositionMismatch("match")
+            # The cases sit one indentation deeper than `match`, their bodies deeper still.
+            case_indent = node.indent if node.indent is not None else module.default_indent
+            for case, expected in zip(node.cases, anchor.cases):
+                block(case.body, expected.body, indents + [case_indent], in_function)
+        elif not in_function or wanted_in_body(node):
+            replay(node, anchor.lineno, anchor.col_offset, indents)
+
+    statements(module.body, tree.body, [], False)
+    return spans
