@@ -130,3 +130,39 @@ def test_inline_suppression(project, comment, suppressed):
     assert result.returncode == (0 if suppressed else 1)
     if suppressed:
         assert result.stdout == "All clear: 2 files checked, no findings (1 suppressed inline).\n"
+
+
+def write_config(project: Path, text: str) -> None:
+    (project / "pyproject.toml").write_text("[tool.wirelint]\n" + text)
+
+
+def test_config_select_ignore_and_options(project):
+    main = project / "app/main.py"
+    params = ", ".join(f"d{n}=Depends(get_db)" for n in range(3))
+    main.write_text(main.read_text() + f"@app.get('/many')\ndef many({params}):\n    return 1\n")
+    write_config(project, 'ignore = ["DI001"]\n[tool.wirelint.rules.over-injection]\nmax-dependencies = 2\n')
+    result = run("check", "--no-cache", "--format", "concise", cwd=project)
+    assert [line.split(": ")[1].split(" ")[0] for line in result.stdout.splitlines()[:-1]] == ["DI002"]
+    write_config(project, '[tool.wirelint.per-file-ignores]\n"app/*" = ["DI00"]\n')
+    assert run("check", "--no-cache", cwd=project).returncode == 0
+
+
+def test_config_exclude(project):
+    write_config(project, 'exclude = ["app/main.py"]\n')
+    result = run("check", "--no-cache", "--format", "json", cwd=project)
+    assert json.loads(result.stdout)["summary"]["files"] == 1
+
+
+@pytest.mark.parametrize("text, message", [
+    ("selct = ['DI001']\n", "unknown key 'selct' (expected one of exclude, ignore, per-file-ignores, rules, select)"),
+    ("select = ['DI999']\n", ".select: unknown rule code 'DI999'"),
+    ("[tool.wirelint.rules.DI002]\nmax-deps = 3\n", ".rules.DI002: unknown option 'max-deps' (options: max-dependencies)"),
+    ("[tool.wirelint.rules.DI002]\nmax-dependencies = 'x'\n", ".rules.DI002.max-dependencies must be a int"),
+    ("select = [\n", "invalid TOML"),
+])
+def test_bad_config_is_one_line_exit_2(project, text, message):
+    write_config(project, text)
+    result = run("check", "--no-cache", cwd=project)
+    assert result.returncode == 2
+    (line,) = result.stderr.splitlines()
+    assert line.startswith("wirelint: error: ") and message in line

@@ -74,12 +74,13 @@ CacheDirOption = Annotated[
 ]
 
 
-def run_analysis(paths: list[Path] | None, jobs: int | None, no_cache: bool, cache_dir: Path):
+def run_analysis(paths: list[Path] | None, jobs: int | None, no_cache: bool, cache_dir: Path,
+                 exclude: tuple[str, ...] = ()):
     from ..analyzer import analyze
     from ..analyzer.discovery import DiscoveryError
 
     try:
-        return analyze(paths or [Path(".")], jobs=jobs, cache_dir=None if no_cache else cache_dir)
+        return analyze(paths or [Path(".")], jobs=jobs, cache_dir=None if no_cache else cache_dir, exclude=exclude)
     except DiscoveryError as error:
         raise fail(str(error)) from None
 
@@ -97,7 +98,7 @@ def graph(
     from ..report.graph_json import render_graph_json
     from ..report.graph_text import render_dot, render_mermaid
 
-    index = run_analysis(paths, jobs, no_cache, cache_dir)
+    index = run_analysis(paths, jobs, no_cache, cache_dir, read_config().exclude)
     if format is GraphFormat.json:
         text = render_graph_json(index)
     elif format is GraphFormat.dot:
@@ -114,8 +115,8 @@ def _codes(values: list[str] | None) -> list[str]:
     return codes
 
 
-def select_rules(select: list[str] | None, ignore: list[str] | None):
-    """Rule instances for --select/--ignore (codes or prefixes such as DI00); unknown codes are usage errors."""
+def select_rules(select: list[str] | None, ignore: list[str] | None, config=None):
+    """Rule instances for --select/--ignore over the config (codes or prefixes such as DI00)."""
     from ..rules import all_rules
 
     rules = all_rules()
@@ -123,16 +124,33 @@ def select_rules(select: list[str] | None, ignore: list[str] | None):
     for code in _codes(select) + _codes(ignore):
         if not any(k.startswith(code) for k in known):
             raise fail(f"unknown rule code {code!r} (see `wirelint rules`)")
-    chosen = [r for r in rules if not select or any(r.code.startswith(c) for c in _codes(select))]
-    chosen = [r for r in chosen if not any(r.code.startswith(c) for c in _codes(ignore))]
-    return [rule() for rule in chosen]
+    chosen_select = _codes(select) or list(config.select if config else ())
+    chosen_ignore = _codes(ignore) + list(config.ignore if config else ())
+    chosen = [r for r in rules if not chosen_select or any(r.code.startswith(c) for c in chosen_select)]
+    chosen = [r for r in chosen if not any(r.code.startswith(c) for c in chosen_ignore)]
+    options = config.rule_options if config else {}
+    return [rule(options.get(rule.code)) for rule in chosen]
 
 
-def build_report(index, rules):
+def read_config():
+    """The project's [tool.wirelint] configuration; a bad one is a usage error."""
+    from ..rules import all_rules
+    from .config import ConfigError, find_pyproject, load_config
+
+    try:
+        return load_config(find_pyproject(Path.cwd()), all_rules())
+    except ConfigError as error:
+        raise fail(str(error)) from None
+
+
+def build_report(index, rules, config=None):
     from ..report.findings import make_report
     from ..rules import run_rules
 
-    return make_report(run_rules(index, rules), len(index.modules), len(index.parse_errors))
+    findings = run_rules(index, rules)
+    if config is not None and config.per_file_ignores:
+        findings = [f for f in findings if not config.ignored_in(f.location.path, f.code)]
+    return make_report(findings, len(index.modules), len(index.parse_errors))
 
 
 @app.command()
@@ -150,9 +168,10 @@ def check(
     """Report dependency-injection anti-patterns. Exit 0 clean, 1 findings, 2 usage or internal error."""
     from ..report.findings import render_concise, render_json, render_text
 
-    rules = select_rules(select, ignore)
-    index = run_analysis(paths, jobs, no_cache, cache_dir)
-    report = build_report(index, rules)
+    config = read_config()
+    rules = select_rules(select, ignore, config)
+    index = run_analysis(paths, jobs, no_cache, cache_dir, config.exclude)
+    report = build_report(index, rules, config)
     renderer = {CheckFormat.text: render_text, CheckFormat.concise: render_concise, CheckFormat.json: render_json}
     write_output(renderer[format](report), output_file)
     if report.findings and not exit_zero:
