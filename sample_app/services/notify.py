@@ -1,14 +1,11 @@
 """Notification collaborators: a mailer and a notifier that records sent messages."""
 
-from dataclasses import dataclass, field
-
-
-@dataclass
 class SmtpMailer:
     """Pretend SMTP client; keeps an outbox instead of opening sockets."""
 
-    host: str = "localhost"
-    outbox: list[str] = field(default_factory=list)
+    def __init__(self, host: str = "localhost") -> None:
+        self.host = host
+        self.outbox: list[str] = []
 
     def send(self, to: str, body: str) -> str:
         message = f"to={to} via {self.host}: {body}"

@@ -97,7 +97,7 @@ def test_graph_to_missing_directory_fails_cleanly(project):
 
 def test_rules_and_explain(project):
     listed = run("rules", cwd=project).stdout.splitlines()
-    assert [line.split()[0] for line in listed] == ["DI000", "DI001", "DI002", "DI003", "DI004", "DI005", "DI007"]
+    assert [line.split()[0] for line in listed] == ["DI000", "DI001", "DI002", "DI003", "DI004", "DI005", "DI007", "DI008"]
     explained = run("explain", "over-injection", cwd=project).stdout
     assert explained.startswith("DI002 over-injection (warning)")
     assert "Option `max-dependencies` (default 7)" in explained

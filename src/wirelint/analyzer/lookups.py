@@ -10,7 +10,7 @@ from __future__ import annotations
 import ast
 import re
 
-from .models import AttributeExpr, Expr, LookupFacts, NameExpr, StringExpr
+from .models import AttributeExpr, ConstructionFacts, Expr, LookupFacts, NameExpr, StringExpr
 
 LOOKUP_METHODS = frozenset({"get", "resolve", "get_instance", "get_service", "provide", "lookup", "locate",
                             "require", "get_required_service"})
@@ -113,3 +113,33 @@ def body_lookups(source: str, tree: ast.Module | None = None) -> tuple[LookupFac
     return tuple(found)
 
 
+
+
+def constructor_calls(tree: ast.Module | None) -> tuple[ConstructionFacts, ...]:
+    """`self.x = Something(...)` statements in the `__init__` of every class (nested classes included)."""
+    if tree is None:
+        return ()
+    found: list[ConstructionFacts] = []
+
+    def visit(body: list[ast.stmt], prefix: str) -> None:
+        for statement in body:
+            if isinstance(statement, ast.ClassDef):
+                qualname = f"{prefix}{statement.name}"
+                for member in statement.body:
+                    if isinstance(member, (ast.FunctionDef, ast.AsyncFunctionDef)) and member.name == "__init__":
+                        self_name = member.args.args[0].arg if member.args.args else "self"
+                        for node in ast.walk(member):
+                            if (isinstance(node, (ast.Assign, ast.AnnAssign)) and isinstance(node.value, ast.Call)):
+                                targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+                                callee = _ast_expr(node.value.func)
+                                for target in targets:
+                                    if (callee is not None and isinstance(target, ast.Attribute)
+                                            and isinstance(target.value, ast.Name) and target.value.id == self_name):
+                                        found.append(ConstructionFacts(qualname, target.attr, callee, node.value.lineno,
+                                                                       node.value.col_offset + 1))
+                visit(statement.body, f"{qualname}.")
+            elif isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                visit(statement.body, f"{prefix}{statement.name}.<locals>.")
+
+    visit(tree.body, "")
+    return tuple(found)

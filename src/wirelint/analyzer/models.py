@@ -234,6 +234,17 @@ class LookupFacts:
 
 
 @dataclass(frozen=True, slots=True)
+class ConstructionFacts:
+    """`self.<attribute> = <callee>(...)` in a class's `__init__`."""
+
+    class_qualname: str
+    attribute: str
+    callee: Expr
+    line: int
+    column: int
+
+
+@dataclass(frozen=True, slots=True)
 class OverrideEvent:
     """A write to or restore of `<app>.dependency_overrides` in test code."""
 
@@ -289,6 +300,7 @@ class ModuleFacts:
     calls: tuple[tuple[str, CallExpr], ...] = ()
     lookups: tuple[LookupFacts, ...] = ()
     tests: TestFacts | None = None
+    constructions: tuple[ConstructionFacts, ...] = ()
 
     @classmethod
     def failed(cls, module: str, path: str, is_package: bool, error: ParseErrorFacts) -> ModuleFacts:

@@ -8,4 +8,5 @@ from . import (  # noqa: F401
     di004_module_session_singleton,
     di005_override_not_restored,
     di007_called_dependency,
+    di008_hard_wired_dependency,
 )
