@@ -99,8 +99,10 @@ def test_rules_and_explain(project):
     listed = run("rules", cwd=project).stdout.splitlines()
     assert [line.split()[0] for line in listed] == ["DI000", "DI001", "DI002", "DI003", "DI004", "DI005", "DI007", "DI008"]
     explained = run("explain", "over-injection", cwd=project).stdout
-    assert explained.startswith("DI002 over-injection (warning)")
-    assert "Option `max-dependencies` (default 7)" in explained
+    assert explained.startswith("# DI002 over-injection (warning)\n")
+    assert "- `max-dependencies` (default 7): Most injected parameters allowed on one callable." in explained
+    assert "`app.py` — reported at app.py:20" in explained
+    assert "## Left alone (from the test suite)" in explained
 
 
 def test_text_format_shows_the_line_and_a_caret(project):
@@ -166,3 +168,13 @@ def test_bad_config_is_one_line_exit_2(project, text, message):
     assert result.returncode == 2
     (line,) = result.stderr.splitlines()
     assert line.startswith("wirelint: error: ") and message in line
+
+
+def test_demo_analyzes_the_sample_app_and_writes_its_graph(tmp_path):
+    result = run("demo", "-o", "graph.json", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "Found 14 findings in 48 files" in result.stdout
+    for code in ("DI001", "DI002", "DI003", "DI004", "DI005", "DI007", "DI008"):
+        assert f"\n{code} " in result.stdout.split("Lessons", 1)[1]
+    document = json.loads((tmp_path / "graph.json").read_text())
+    assert any(node["id"] == "sample_app.main.create_app.<locals>.health" for node in document["nodes"])

@@ -189,18 +189,52 @@ def list_rules() -> None:
 
 @app.command()
 def explain(code: Annotated[str, typer.Argument(help="A rule code such as DI001, or its name.")]) -> None:
-    """Explain a rule: what it flags, why it hurts, an example and the fix."""
+    """Explain a rule: what it flags, why it hurts, an example and the fix, and the snippets it is tested on."""
     from ..rules import all_rules
+    from ..rules.base import Invalid
 
     wanted = code.strip()
-    for rule in all_rules():
-        if wanted.upper() == rule.code or wanted.lower() == rule.name:
-            typer.echo(f"{rule.code} {rule.name} ({rule.severity})\n\n{rule.summary}\n")
-            typer.echo(rule.explanation.rstrip())
-            for option in rule.options:
-                typer.echo(f"\nOption `{option.name}` (default {option.default!r}): {option.help}")
-            return
-    raise fail(f"unknown rule {code!r} (see `wirelint rules`)")
+    rule = next((r for r in all_rules() if wanted.upper() == r.code or wanted.lower() == r.name), None)
+    if rule is None:
+        raise fail(f"unknown rule {code!r} (see `wirelint rules`)")
+    parts = [f"# {rule.code} {rule.name} ({rule.severity})", "", rule.summary, "", rule.explanation.rstrip()]
+    if rule.options:
+        parts += ["", "## Options"]
+        parts += [f"- `{option.name}` (default {option.default!r}): {option.help}" for option in rule.options]
+    for title, examples in (("## Flagged (from the test suite)", rule.invalid),
+                            ("## Left alone (from the test suite)", rule.valid)):
+        parts += ["", title]
+        for example in examples:
+            files = example.files if isinstance(example.files, dict) else {"app.py": example.files}
+            lines = ""
+            if isinstance(example, Invalid):
+                lines = " — reported at " + ", ".join(f"{path}:{line}" for path, line in example.expected())
+            for path, source in files.items():
+                parts += ["", f"`{path}`{lines}", "```python", source.rstrip(), "```"]
+                lines = ""
+    text = "\n".join(parts) + "\n"
+    if sys.stdout.isatty() and "NO_COLOR" not in os.environ:
+        from rich.console import Console
+        from rich.markdown import Markdown
+
+        Console().print(Markdown(text))
+    else:
+        sys.stdout.write(text)
+
+
+def render_lessons(report) -> str:
+    """For each rule the demo found: why it hurts and what to write instead, from the rule's own docs."""
+    from ..rules import rule_by_code
+
+    out = ["", "Lessons (`wirelint explain CODE` for the whole text and the tested examples):"]
+    for code in report.by_code:
+        rule = rule_by_code(code)
+        sections = {part.split("\n", 1)[0].strip(): part.split("\n", 1)[1].strip()
+                    for part in rule.explanation.split("## ")[1:] if "\n" in part}
+        why = sections.get("Why is this bad?", "").split("\n\n")[0].replace("\n", " ")
+        out += ["", f"{code} {rule.name}: {rule.summary}", f"  Why: {why}", "  Use instead:"]
+        out += [f"    {line}" for line in sections.get("Use instead", "").splitlines()]
+    return "\n".join(out) + "\n"
 
 
 def sample_app_source() -> Path | None:
@@ -238,7 +272,8 @@ def demo(
         try:
             index = analyze([Path("sample_app")], cache_dir=None)
             summary = render_summary(index, color=sys.stdout.isatty() and "NO_COLOR" not in os.environ)
-            findings = render_text(build_report(index, select_rules(None, None)))
+            report = build_report(index, select_rules(None, None))
+            findings = render_text(report) + render_lessons(report)
             graph_json = render_graph_json(index)
         finally:
             os.chdir(cwd)
