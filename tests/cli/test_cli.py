@@ -97,7 +97,7 @@ def test_graph_to_missing_directory_fails_cleanly(project):
 
 def test_rules_and_explain(project):
     listed = run("rules", cwd=project).stdout.splitlines()
-    assert [line.split()[0] for line in listed] == ["DI000", "DI001", "DI002", "DI003", "DI004", "DI005", "DI007", "DI008"]
+    assert [line.split()[0] for line in listed] == ["DI000", "DI001", "DI002", "DI003", "DI004", "DI005", "DI006", "DI007", "DI008"]
     explained = run("explain", "over-injection", cwd=project).stdout
     assert explained.startswith("# DI002 over-injection (warning)\n")
     assert "- `max-dependencies` (default 7): Most injected parameters allowed on one callable." in explained
@@ -173,8 +173,8 @@ def test_bad_config_is_one_line_exit_2(project, text, message):
 def test_demo_analyzes_the_sample_app_and_writes_its_graph(tmp_path):
     result = run("demo", "-o", "graph.json", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
-    assert "Found 12 findings in 48 files" in result.stdout
-    for code in ("DI001", "DI002", "DI003", "DI004", "DI005", "DI007", "DI008"):
+    assert "Found 13 findings in 48 files" in result.stdout
+    for code in ("DI001", "DI002", "DI003", "DI004", "DI005", "DI006", "DI007", "DI008"):
         assert f"\n{code} " in result.stdout.split("Lessons", 1)[1]
     document = json.loads((tmp_path / "graph.json").read_text())
     assert any(node["id"] == "sample_app.main.create_app.<locals>.health" for node in document["nodes"])

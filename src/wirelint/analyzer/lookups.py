@@ -10,7 +10,7 @@ from __future__ import annotations
 import ast
 import re
 
-from .models import AttributeExpr, ConstructionFacts, Expr, LookupFacts, NameExpr, StringExpr
+from .models import AttributeExpr, ConstructionFacts, Expr, GlobalWrite, LookupFacts, NameExpr, StringExpr
 
 LOOKUP_METHODS = frozenset({"get", "resolve", "get_instance", "get_service", "provide", "lookup", "locate",
                             "require", "get_required_service"})
@@ -143,3 +143,79 @@ def constructor_calls(tree: ast.Module | None) -> tuple[ConstructionFacts, ...]:
 
     visit(tree.body, "")
     return tuple(found)
+
+
+_MUTABLE_CALLS = frozenset({"dict", "list", "set", "bytearray", "defaultdict", "OrderedDict", "Counter", "deque",
+                            "WeakValueDictionary", "WeakKeyDictionary", "WeakSet"})
+_MUTATING_METHODS = frozenset({"append", "extend", "insert", "add", "update", "setdefault", "pop", "popitem",
+                               "clear", "remove", "discard", "appendleft", "extendleft", "popleft",
+                               "__setitem__", "sort", "reverse"})
+
+
+def mutable_globals(tree: ast.Module | None) -> tuple[tuple[str, int], ...]:
+    """Module-level names bound to a list, dict, set (literal, comprehension or constructor call)."""
+    if tree is None:
+        return ()
+    found = []
+    for statement in tree.body:
+        if isinstance(statement, ast.Assign):
+            targets, value = statement.targets, statement.value
+        elif isinstance(statement, ast.AnnAssign) and statement.value is not None:
+            targets, value = [statement.target], statement.value
+        else:
+            continue
+        mutable = isinstance(value, (ast.List, ast.Dict, ast.Set, ast.ListComp, ast.DictComp, ast.SetComp)) or (
+            isinstance(value, ast.Call) and (getattr(value.func, "id", None) or getattr(value.func, "attr", None))
+            in _MUTABLE_CALLS)
+        if mutable:
+            found += [(target.id, statement.lineno) for target in targets if isinstance(target, ast.Name)]
+    return tuple(found)
+
+
+def global_writes(tree: ast.Module | None) -> tuple[GlobalWrite, ...]:
+    """Writes from function bodies to names that are not local: item assignment, mutating methods, `del x[k]`,
+    and assignments to names declared `global`. Whether the name is a module-level container is decided when
+    names are resolved."""
+    if tree is None:
+        return ()
+    found: list[GlobalWrite] = []
+
+    def functions(body, prefix: str):
+        for statement in body:
+            if isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                qualname = f"{prefix}{statement.name}"
+                yield qualname, statement
+                yield from functions(statement.body, f"{qualname}.<locals>.")
+            elif isinstance(statement, ast.ClassDef):
+                yield from functions(statement.body, f"{prefix}{statement.name}.")
+
+    for qualname, function in functions(tree.body, ""):
+        declared_global = {name for node in ast.walk(function) if isinstance(node, ast.Global) for name in node.names}
+        for node in _own_nodes(function):
+            if isinstance(node, (ast.Assign, ast.AugAssign, ast.AnnAssign, ast.Delete)):
+                targets = node.targets if isinstance(node, (ast.Assign, ast.Delete)) else [node.target]
+                for target in targets:
+                    if isinstance(target, ast.Subscript) and isinstance(target.value, ast.Name):
+                        how = "item deletion" if isinstance(node, ast.Delete) else "item assignment"
+                        found.append(GlobalWrite(qualname, target.value.id, how, node.lineno, node.col_offset + 1,
+                                                 target.value.id in declared_global))
+                    elif isinstance(target, ast.Name) and target.id in declared_global and not isinstance(
+                            node, ast.Delete):
+                        found.append(GlobalWrite(qualname, target.id, "global assignment", node.lineno,
+                                                 node.col_offset + 1, True))
+            elif (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+                  and isinstance(node.func.value, ast.Name) and node.func.attr in _MUTATING_METHODS):
+                found.append(GlobalWrite(qualname, node.func.value.id, f".{node.func.attr}()", node.lineno,
+                                         node.col_offset + 1, node.func.value.id in declared_global))
+    return tuple(found)
+
+
+def _own_nodes(function: ast.FunctionDef | ast.AsyncFunctionDef):
+    """Nodes of a function's body, not descending into nested functions, classes or lambdas."""
+    stack = list(function.body)
+    while stack:
+        node = stack.pop()
+        yield node
+        for child in ast.iter_child_nodes(node):
+            if not isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)):
+                stack.append(child)

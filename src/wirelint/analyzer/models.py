@@ -245,6 +245,18 @@ class ConstructionFacts:
 
 
 @dataclass(frozen=True, slots=True)
+class GlobalWrite:
+    """A function body changing a module-level name: `CACHE[k] = v`, `ITEMS.append(x)`, `global N; N += 1`."""
+
+    function: str
+    name: str
+    how: str  # the operation, for messages: "item assignment", "append", "global assignment", ...
+    line: int
+    column: int
+    declared_global: bool = False  # the function says `global name`
+
+
+@dataclass(frozen=True, slots=True)
 class OverrideEvent:
     """A write to or restore of `<app>.dependency_overrides` in test code."""
 
@@ -301,6 +313,8 @@ class ModuleFacts:
     lookups: tuple[LookupFacts, ...] = ()
     tests: TestFacts | None = None
     constructions: tuple[ConstructionFacts, ...] = ()
+    mutable_globals: tuple[tuple[str, int], ...] = ()  # module-level names bound to mutable containers, line
+    global_writes: tuple[GlobalWrite, ...] = ()
 
     @classmethod
     def failed(cls, module: str, path: str, is_package: bool, error: ParseErrorFacts) -> ModuleFacts:

@@ -7,6 +7,7 @@ from . import (  # noqa: F401
     di003_service_locator,
     di004_module_session_singleton,
     di005_override_not_restored,
+    di006_shared_mutable_state,
     di007_called_dependency,
     di008_hard_wired_dependency,
 )
