@@ -30,11 +30,11 @@ def _has_hint(source: str) -> bool:
     return False
 
 
-def _ast_expr(node: ast.expr) -> Expr | None:
+def ast_expr(node: ast.expr) -> Expr | None:
     if isinstance(node, ast.Name):
         return NameExpr(node.id)
     if isinstance(node, ast.Attribute):
-        base = _ast_expr(node.value)
+        base = ast_expr(node.value)
         return AttributeExpr(base, node.attr) if base is not None else None
     if isinstance(node, ast.Constant) and isinstance(node.value, str):
         return StringExpr(node.value)
@@ -89,14 +89,14 @@ def body_lookups(source: str, tree: ast.Module | None = None) -> tuple[LookupFac
 
     def inspect(node: ast.AST, function: str) -> None:
         if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in LOOKUP_METHODS:
-            receiver = _ast_expr(node.func.value)
-            argument = _ast_expr(node.args[0]) if node.args else None
+            receiver = ast_expr(node.func.value)
+            argument = ast_expr(node.args[0]) if node.args else None
             if receiver is not None and argument is not None and not node.keywords:
                 found.append(LookupFacts(function, "call", receiver, node.func.attr, argument, len(node.args),
                                          node.lineno, node.col_offset + 1))
         elif isinstance(node, ast.Subscript) and isinstance(node.ctx, ast.Load):
-            receiver = _ast_expr(node.value)
-            argument = _ast_expr(node.slice)
+            receiver = ast_expr(node.value)
+            argument = ast_expr(node.slice)
             if receiver is not None and isinstance(argument, (NameExpr, AttributeExpr)):
                 found.append(LookupFacts(function, "subscript", receiver, "", argument, 1, node.lineno,
                                          node.col_offset + 1))
@@ -104,7 +104,7 @@ def body_lookups(source: str, tree: ast.Module | None = None) -> tuple[LookupFac
               and isinstance(node.value, ast.Attribute) and node.value.attr == "state"
               and (isinstance(node.value.value, ast.Name) and node.value.value.id == "app"
                    or isinstance(node.value.value, ast.Attribute) and node.value.value.attr == "app")):
-            receiver = _ast_expr(node.value)
+            receiver = ast_expr(node.value)
             if receiver is not None:
                 found.append(LookupFacts(function, "state", receiver, node.attr, None, 0, node.lineno,
                                          node.col_offset + 1))
@@ -131,7 +131,7 @@ def constructor_calls(tree: ast.Module | None) -> tuple[ConstructionFacts, ...]:
                         for node in ast.walk(member):
                             if (isinstance(node, (ast.Assign, ast.AnnAssign)) and isinstance(node.value, ast.Call)):
                                 targets = node.targets if isinstance(node, ast.Assign) else [node.target]
-                                callee = _ast_expr(node.value.func)
+                                callee = ast_expr(node.value.func)
                                 for target in targets:
                                     if (callee is not None and isinstance(target, ast.Attribute)
                                             and isinstance(target.value, ast.Name) and target.value.id == self_name):

@@ -9,7 +9,7 @@ from __future__ import annotations
 import ast
 from pathlib import PurePosixPath
 
-from .lookups import _ast_expr
+from .lookups import ast_expr
 from .models import OverrideEvent, PytestFixture, TestFacts
 
 FIXTURE_DECORATORS = ("fixture", "yield_fixture")
@@ -133,7 +133,7 @@ def _overrides_owner(node: ast.AST) -> ast.expr | None:
 
 
 def _event(function, kind, owner, node, in_finally, teardown) -> OverrideEvent:
-    return OverrideEvent(function, kind, _ast_expr(owner), node.lineno, node.col_offset + 1, in_finally, teardown)
+    return OverrideEvent(function, kind, ast_expr(owner), node.lineno, node.col_offset + 1, in_finally, teardown)
 
 
 def _statement_events(statement: ast.stmt, function: str, events, in_finally: bool, teardown: bool) -> None:
@@ -193,5 +193,5 @@ def _is_patch_dict(node: ast.AST) -> bool:
 def _patched_app(statement: ast.With | ast.AsyncWith):
     for item in statement.items:
         if _is_patch_dict(item.context_expr):
-            return _ast_expr(_overrides_owner(item.context_expr.args[0]))
+            return ast_expr(_overrides_owner(item.context_expr.args[0]))
     return None

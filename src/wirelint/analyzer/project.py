@@ -157,6 +157,10 @@ class ProjectIndex(ModuleSource):
 
     @property
     def modules(self) -> dict[str, ModuleFacts]:
+        """Facts of every module by name; the first access runs the first look (or reads the cache)."""
+        return self.load()
+
+    def load(self) -> dict[str, ModuleFacts]:
         if self._modules is None:
             self._modules, self.skipped = self._load_modules()
         return self._modules
@@ -246,7 +250,7 @@ def analyze(
         index.resolver = Resolver(index)
         return index
 
-    index.modules  # the first look: parse what can matter, scan the rest
+    index.load()  # the first look: parse what can matter, scan the rest
     builder = build_graph(index)
     index.graph = builder.graph
     index.resolver = builder.resolver
