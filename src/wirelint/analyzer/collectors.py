@@ -35,7 +35,7 @@ from .models import (
     SubscriptExpr,
 )
 from .discovery import resolve_relative
-from .lookups import body_lookups, constructor_calls, global_writes, mutable_globals
+from .lookups import body_calls, body_lookups, constructor_calls, global_writes, mutable_globals
 from .overrides import test_facts
 from .parsing import (
     PositionMismatch,
@@ -93,6 +93,7 @@ def collect_module(module: str, path: str, data: bytes, is_package: bool) -> Mod
         constructions=constructor_calls(python_tree),
         mutable_globals=mutable_globals(python_tree),
         global_writes=global_writes(python_tree),
+        body_calls=body_calls(python_tree),
         line_count=source.count("\n") + (0 if source.endswith("\n") or not source else 1),
     )
 

@@ -172,6 +172,30 @@ def mutable_globals(tree: ast.Module | None) -> tuple[tuple[str, int], ...]:
     return tuple(found)
 
 
+def body_calls(tree: ast.Module | None) -> tuple[tuple[str, Expr], ...]:
+    """Each function's calls whose callee is a name or a dotted name (deduplicated, in source order)."""
+    if tree is None:
+        return ()
+    found: dict[tuple[str, Expr], None] = {}
+    for qualname, function in _functions(tree.body, ""):
+        for node in _own_nodes(function):
+            if isinstance(node, ast.Call):
+                callee = ast_expr(node.func)
+                if isinstance(callee, (NameExpr, AttributeExpr)):
+                    found.setdefault((qualname, callee), None)
+    return tuple(found)
+
+
+def _functions(body, prefix: str):
+    for statement in body:
+        if isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            qualname = f"{prefix}{statement.name}"
+            yield qualname, statement
+            yield from _functions(statement.body, f"{qualname}.<locals>.")
+        elif isinstance(statement, ast.ClassDef):
+            yield from _functions(statement.body, f"{prefix}{statement.name}.")
+
+
 def global_writes(tree: ast.Module | None) -> tuple[GlobalWrite, ...]:
     """Writes from function bodies to names that are not local: item assignment, mutating methods, `del x[k]`,
     and assignments to names declared `global`. Whether the name is a module-level container is decided when
@@ -179,17 +203,7 @@ def global_writes(tree: ast.Module | None) -> tuple[GlobalWrite, ...]:
     if tree is None:
         return ()
     found: list[GlobalWrite] = []
-
-    def functions(body, prefix: str):
-        for statement in body:
-            if isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef)):
-                qualname = f"{prefix}{statement.name}"
-                yield qualname, statement
-                yield from functions(statement.body, f"{qualname}.<locals>.")
-            elif isinstance(statement, ast.ClassDef):
-                yield from functions(statement.body, f"{prefix}{statement.name}.")
-
-    for qualname, function in functions(tree.body, ""):
+    for qualname, function in _functions(tree.body, ""):
         declared_global = {name for node in ast.walk(function) if isinstance(node, ast.Global) for name in node.names}
         for node in _own_nodes(function):
             if isinstance(node, (ast.Assign, ast.AugAssign, ast.AnnAssign, ast.Delete)):

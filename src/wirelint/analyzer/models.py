@@ -315,6 +315,9 @@ class ModuleFacts:
     constructions: tuple[ConstructionFacts, ...] = ()
     mutable_globals: tuple[tuple[str, int], ...] = ()  # module-level names bound to mutable containers, line
     global_writes: tuple[GlobalWrite, ...] = ()
+    # `(function, callee)` for calls of plain names and dotted names in function bodies: who calls whom,
+    # so that rules can follow the request path into project helpers.
+    body_calls: tuple[tuple[str, Expr], ...] = ()
 
     @classmethod
     def failed(cls, module: str, path: str, is_package: bool, error: ParseErrorFacts) -> ModuleFacts:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ..analyzer.models import Location
-from ..analyzer.resolve import Ctx, VarSym
+from ..analyzer.resolve import Ctx, DefSym, VarSym
 from .base import Invalid, Rule, Valid, register
 
 
@@ -15,7 +15,8 @@ class SharedMutableState(Rule):
     summary = "A module-level list, dict or set is written while serving requests."
     explanation = """\
 ## What it does
-Finds endpoints, providers, injected classes' methods and factories' inner functions that write to a
+Finds endpoints, providers, injected classes' methods and factories' inner functions, and the project
+functions and methods they call, that write to a
 module-level mutable container (item assignment or deletion, `append`, `update`, `setdefault`, `pop`, ...),
 wherever the container is defined, or rebind a name declared `global`. Reads are fine; so is module-level
 setup code.
@@ -77,21 +78,24 @@ _cache: dict[str, str] = {}
 def remember(key: str):
     SEEN.add(key)
     return key
+def count(key: str) -> None:
+    _cache[key] = "counted"
 @router.get("/{key}")
 def read(key: str = Depends(remember)):
     global _cache
+    count(key)
     _cache[key] = key
     del _cache[key]
     _cache = {}
     return key
 """,
-        }, (("app/api.py", 7), ("app/api.py", 12), ("app/api.py", 13), ("app/api.py", 14))),
+        }, (("app/api.py", 7), ("app/api.py", 10), ("app/api.py", 15), ("app/api.py", 16), ("app/api.py", 17))),
     )
 
     def check(self, index):
         resolver = index.resolver
         graph = index.graph
-        request_path = self.request_path_functions(graph)
+        request_path = self.follow_calls(index, self.request_path_functions(graph))
         for name in sorted(index.sources):
             facts = index.modules[name]
             for write in facts.global_writes:
@@ -113,6 +117,35 @@ def read(key: str = Depends(remember)):
                 )
 
     @staticmethod
+    def follow_calls(index, roots: set[str], limit: int = 20_000) -> set[str]:
+        """The request path: the functions FastAPI runs, and the project functions they call (through names and
+        module attributes; calls on instances are not followed, so no module is parsed just to know)."""
+        resolver = index.resolver
+        calls_by_module: dict[str, dict[str, list]] = {}
+        reached = set(roots)
+        queue = sorted(roots)
+        while queue and len(reached) < limit:
+            function_id = queue.pop()
+            module = next((m for m in _module_prefixes(function_id) if index.has_module(m)), None)
+            if module is None:
+                continue
+            if module not in calls_by_module:
+                facts = index.facts(module)
+                table: dict[str, list] = {}
+                for caller, callee in facts.body_calls if facts.complete else ():
+                    table.setdefault(caller, []).append(callee)
+                calls_by_module[module] = table
+            qualname = function_id[len(module) + 1:]
+            for callee in calls_by_module[module].get(qualname, ()):
+                sym = resolver.resolve_qualified(callee, Ctx(module, qualname))
+                if isinstance(sym, DefSym) and sym.kind == "function":
+                    target = f"{sym.module}.{sym.qualname}"
+                    if target not in reached:
+                        reached.add(target)
+                        queue.append(target)
+        return reached
+
+    @staticmethod
     def request_path_functions(graph) -> set[str]:
         """Ids of the functions FastAPI runs for a request: endpoints and providers, injected classes' methods."""
         functions = set()
@@ -125,3 +158,10 @@ def read(key: str = Depends(remember)):
             if node.kind == "instance" and node.class_id:
                 functions.add(f"{node.class_id}.__call__")
         return functions
+
+
+def _module_prefixes(function_id: str):
+    """Candidate module names of `pkg.mod.func.<locals>.inner`, longest first."""
+    parts = function_id.split(".")
+    for end in range(len(parts) - 1, 0, -1):
+        yield ".".join(parts[:end])
