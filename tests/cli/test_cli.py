@@ -178,3 +178,35 @@ def test_demo_analyzes_the_sample_app_and_writes_its_graph(tmp_path):
         assert f"\n{code} " in result.stdout.split("Lessons", 1)[1]
     document = json.loads((tmp_path / "graph.json").read_text())
     assert any(node["id"] == "sample_app.main.create_app.<locals>.health" for node in document["nodes"])
+
+
+SARIF_SCHEMA = Path(__file__).resolve().parents[3] / "shared" / "schemas" / "sarif-schema-2.1.0.json"
+
+
+@pytest.mark.skipif(not SARIF_SCHEMA.is_file(), reason=f"the SARIF 2.1.0 schema is not at {SARIF_SCHEMA}")
+def test_sarif_validates_against_the_official_schema(project):
+    import jsonschema
+
+    result = run("check", "--no-cache", "--format", "sarif", cwd=project)
+    assert result.returncode == 1
+    document = json.loads(result.stdout)
+    jsonschema.validate(document, json.loads(SARIF_SCHEMA.read_text()))
+    run_ = document["runs"][0]
+    assert [rule["id"] for rule in run_["tool"]["driver"]["rules"]][:3] == ["DI000", "DI001", "DI002"]
+    (finding,) = run_["results"]
+    assert finding["ruleId"] == "DI001" and finding["level"] == "error"
+    location = finding["locations"][0]["physicalLocation"]
+    assert location["artifactLocation"] == {"uri": "app/main.py", "uriBaseId": "%SRCROOT%"}
+    assert location["region"] == {"startLine": 5, "startColumn": 7}
+    assert run_["originalUriBaseIds"]["%SRCROOT%"]["uri"] == project.as_uri() + "/"
+    assert len(finding["partialFingerprints"]["primaryLocationLineHash"]) == 32
+
+
+def test_github_annotations(project):
+    result = run("check", "--no-cache", "--format", "github", cwd=project)
+    assert result.returncode == 1
+    assert result.stdout.splitlines() == [
+        "::error file=app/main.py,line=5,col=7,title=DI001 dependency-cycle::dependency cycle: app.main.a -> "
+        "app.main.b -> app.main.a. FastAPI raises RecursionError when a route depends on any of these; extract "
+        "what they share into a provider that depends on neither"
+    ]

@@ -36,6 +36,8 @@ class CheckFormat(str, Enum):
     text = "text"
     concise = "concise"
     json = "json"
+    sarif = "sarif"
+    github = "github"
 
 
 def fail(message: str) -> typer.Exit:
@@ -166,14 +168,21 @@ def check(
     cache_dir: CacheDirOption = DEFAULT_CACHE_DIR,
 ) -> None:
     """Report dependency-injection anti-patterns. Exit 0 clean, 1 findings, 2 usage or internal error."""
-    from ..report.findings import render_concise, render_json, render_text
+    from .. import __version__
+    from ..report.findings import render_concise, render_github, render_json, render_sarif, render_text
 
     config = read_config()
     rules = select_rules(select, ignore, config)
     index = run_analysis(paths, jobs, no_cache, cache_dir, config.exclude)
     report = build_report(index, rules, config)
-    renderer = {CheckFormat.text: render_text, CheckFormat.concise: render_concise, CheckFormat.json: render_json}
-    write_output(renderer[format](report), output_file)
+    if format is CheckFormat.sarif:
+        root_uri = Path.cwd().absolute().as_uri() + "/"
+        text = render_sarif(report, [type(rule) for rule in rules], root_uri, __version__)
+    else:
+        renderer = {CheckFormat.text: render_text, CheckFormat.concise: render_concise,
+                    CheckFormat.json: render_json, CheckFormat.github: render_github}
+        text = renderer[format](report)
+    write_output(text, output_file)
     if report.findings and not exit_zero:
         raise typer.Exit(1)
 

@@ -128,3 +128,82 @@ def _summary_line(report: Report) -> str:
     counts = ", ".join(f"{code}: {count}" for code, count in report.by_code.items())
     plural = "s" if len(report.findings) != 1 else ""
     return f"Found {len(report.findings)} finding{plural} in {report.files} files ({counts}){note}."
+
+
+def _fingerprint(report: Report, finding: Finding) -> str:
+    """Stable across edits elsewhere in the file: the code, the path and the reported line's text."""
+    import hashlib
+
+    text = report.source_lines.get((finding.location.path, finding.location.line), "").strip()
+    return hashlib.sha256(f"{finding.code}\0{finding.location.path}\0{text}".encode()).hexdigest()[:32]
+
+
+def render_sarif(report: Report, rules: list, root_uri: str, version: str) -> str:
+    """SARIF 2.1.0 with the rule catalogue as tool.driver.rules, relative URIs under %SRCROOT%."""
+    index_of = {rule.code: position for position, rule in enumerate(rules)}
+    level = {"error": "error", "warning": "warning"}
+    driver_rules = [
+        {
+            "id": rule.code,
+            "name": "".join(part.title() for part in rule.name.split("-")),
+            "shortDescription": {"text": rule.summary},
+            "fullDescription": {"text": rule.explanation.split("## Why is this bad?")[0]
+                                .replace("## What it does", "").strip()},
+            "help": {"text": rule.explanation, "markdown": rule.explanation},
+            "defaultConfiguration": {"level": level[rule.severity]},
+            "properties": {"tags": ["dependency-injection", "fastapi"]},
+        }
+        for rule in rules
+    ]
+    results = []
+    for finding in report.findings:
+        result = {
+            "ruleId": finding.code,
+            "level": level[finding.severity],
+            "message": {"text": finding.message},
+            "locations": [_sarif_location(finding.location)],
+            "partialFingerprints": {"primaryLocationLineHash": _fingerprint(report, finding)},
+        }
+        if finding.code in index_of:
+            result["ruleIndex"] = index_of[finding.code]
+        if finding.related:
+            result["relatedLocations"] = [
+                {**_sarif_location(related.location), "id": number, "message": {"text": related.message}}
+                for number, related in enumerate(finding.related)
+            ]
+        results.append(result)
+    document = {
+        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
+        "version": "2.1.0",
+        "runs": [{
+            "tool": {"driver": {"name": "wirelint", "version": version, "rules": driver_rules}},
+            "originalUriBaseIds": {"%SRCROOT%": {"uri": root_uri}},
+            "results": results,
+        }],
+    }
+    return json.dumps(document, indent=2) + "\n"
+
+
+def _sarif_location(location) -> dict:
+    region = {"startLine": max(location.line, 1), "startColumn": max(location.column, 1)}
+    return {"physicalLocation": {"artifactLocation": {"uri": location.path, "uriBaseId": "%SRCROOT%"},
+                                 "region": region}}
+
+
+def _escape_data(text: str) -> str:
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _escape_property(text: str) -> str:
+    return _escape_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+def render_github(report: Report) -> str:
+    """GitHub Actions workflow commands: one annotation per finding."""
+    lines = []
+    for f in report.findings:
+        command = "error" if f.severity == "error" else "warning"
+        properties = (f"file={_escape_property(f.location.path)},line={f.location.line},col={f.location.column},"
+                      f"title={_escape_property(f'{f.code} {f.name}')}")
+        lines.append(f"::{command} {properties}::{_escape_data(f.message)}")
+    return "\n".join(lines) + ("\n" if lines else "")
