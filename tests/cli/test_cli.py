@@ -210,3 +210,20 @@ def test_github_annotations(project):
         "app.main.b -> app.main.a. FastAPI raises RecursionError when a route depends on any of these; extract "
         "what they share into a provider that depends on neither"
     ]
+
+
+def test_junit_gitlab_statistics_quiet_extend_select(project):
+    from xml.etree import ElementTree
+
+    junit = run("check", "--no-cache", "--format", "junit", cwd=project).stdout
+    case = ElementTree.fromstring(junit.split("?>", 1)[1]).find("testsuite/testcase")
+    assert (case.get("classname"), case.get("name"), case.find("failure").get("message")) == (
+        "DI001", "app/main.py", "1 finding")
+    (issue,) = json.loads(run("check", "--no-cache", "--format", "gitlab", cwd=project).stdout)
+    assert (issue["check_name"], issue["severity"], issue["location"]) == (
+        "DI001 dependency-cycle", "major", {"path": "app/main.py", "lines": {"begin": 5}})
+    assert run("check", "--no-cache", "--statistics", cwd=project).stdout == "    1  DI001  dependency-cycle\n"
+    quiet = run("check", "--no-cache", "--quiet", "--format", "concise", cwd=project).stdout
+    assert len(quiet.splitlines()) == 1 and quiet.startswith("app/main.py:5:7: DI001")
+    assert run("check", "--no-cache", "--select", "DI002", "--extend-select", "DI001", cwd=project).returncode == 1
+    assert run("check", "--no-cache", "--select", "DI002", cwd=project).returncode == 0

@@ -38,6 +38,8 @@ class CheckFormat(str, Enum):
     json = "json"
     sarif = "sarif"
     github = "github"
+    junit = "junit"
+    gitlab = "gitlab"
 
 
 def fail(message: str) -> typer.Exit:
@@ -117,16 +119,19 @@ def _codes(values: list[str] | None) -> list[str]:
     return codes
 
 
-def select_rules(select: list[str] | None, ignore: list[str] | None, config=None):
-    """Rule instances for --select/--ignore over the config (codes or prefixes such as DI00)."""
+def select_rules(select: list[str] | None, ignore: list[str] | None, config=None,
+                 extend_select: list[str] | None = None):
+    """Rule instances for --select/--extend-select/--ignore over the config (codes or prefixes such as DI00)."""
     from ..rules import all_rules
 
     rules = all_rules()
     known = [rule.code for rule in rules]
-    for code in _codes(select) + _codes(ignore):
+    for code in _codes(select) + _codes(ignore) + _codes(extend_select):
         if not any(k.startswith(code) for k in known):
             raise fail(f"unknown rule code {code!r} (see `wirelint rules`)")
     chosen_select = _codes(select) or list(config.select if config else ())
+    if chosen_select and extend_select:
+        chosen_select += _codes(extend_select)
     chosen_ignore = _codes(ignore) + list(config.ignore if config else ())
     chosen = [r for r in rules if not chosen_select or any(r.code.startswith(c) for c in chosen_select)]
     chosen = [r for r in chosen if not any(r.code.startswith(c) for c in chosen_ignore)]
@@ -162,17 +167,30 @@ def check(
     output_file: Annotated[Optional[Path], typer.Option("--output-file", "-o", help="Write to this file.")] = None,
     select: Annotated[Optional[list[str]], typer.Option("--select", help="Only these codes (comma-separated).")] = None,
     ignore: Annotated[Optional[list[str]], typer.Option("--ignore", help="Skip these codes (comma-separated).")] = None,
+    extend_select: Annotated[Optional[list[str]], typer.Option(
+        "--extend-select", help="Add these codes to the selection (comma-separated).")] = None,
     exit_zero: Annotated[bool, typer.Option("--exit-zero", help="Exit 0 even when there are findings.")] = False,
+    statistics: Annotated[bool, typer.Option("--statistics", help="Print counts per code instead of findings.")] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No summary line; only findings.")] = False,
     jobs: JobsOption = None,
     no_cache: NoCacheOption = False,
     cache_dir: CacheDirOption = DEFAULT_CACHE_DIR,
 ) -> None:
     """Report dependency-injection anti-patterns. Exit 0 clean, 1 findings, 2 usage or internal error."""
     from .. import __version__
-    from ..report.findings import render_concise, render_github, render_json, render_sarif, render_text
+    from ..report.findings import (
+        render_concise,
+        render_github,
+        render_gitlab,
+        render_json,
+        render_junit,
+        render_sarif,
+        render_statistics,
+        render_text,
+    )
 
     config = read_config()
-    rules = select_rules(select, ignore, config)
+    rules = select_rules(select, ignore, config, extend_select)
     index = run_analysis(paths, jobs, no_cache, cache_dir, config.exclude)
     report = build_report(index, rules, config)
     if format is CheckFormat.sarif:
@@ -180,8 +198,13 @@ def check(
         text = render_sarif(report, [type(rule) for rule in rules], root_uri, __version__)
     else:
         renderer = {CheckFormat.text: render_text, CheckFormat.concise: render_concise,
-                    CheckFormat.json: render_json, CheckFormat.github: render_github}
+                    CheckFormat.json: render_json, CheckFormat.github: render_github,
+                    CheckFormat.junit: render_junit, CheckFormat.gitlab: render_gitlab}
         text = renderer[format](report)
+    if statistics and format in (CheckFormat.text, CheckFormat.concise):
+        text = render_statistics(report)
+    if quiet and format in (CheckFormat.text, CheckFormat.concise):
+        text = "".join(line + "\n" for line in text.splitlines() if not line.startswith(("All clear", "Found ")))
     write_output(text, output_file)
     if report.findings and not exit_zero:
         raise typer.Exit(1)

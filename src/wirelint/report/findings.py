@@ -207,3 +207,49 @@ def render_github(report: Report) -> str:
                       f"title={_escape_property(f'{f.code} {f.name}')}")
         lines.append(f"::{command} {properties}::{_escape_data(f.message)}")
     return "\n".join(lines) + ("\n" if lines else "")
+
+
+def render_statistics(report: Report) -> str:
+    """Counts per code, most frequent first (ruff's --statistics shape)."""
+    from collections import Counter
+
+    counts = Counter((f.code, f.name) for f in report.findings)
+    lines = [f"{count:>5}  {code}  {name}" for (code, name), count in
+             sorted(counts.items(), key=lambda item: (-item[1], item[0]))]
+    return "\n".join(lines) + ("\n" if lines else "")
+
+
+def render_junit(report: Report) -> str:
+    """JUnit XML: one test case per rule and file; a failing case lists that rule's findings in the file."""
+    from xml.etree import ElementTree
+
+    cases: dict[tuple[str, str], list[Finding]] = {}
+    for finding in report.findings:
+        cases.setdefault((finding.code, finding.location.path), []).append(finding)
+    suite = ElementTree.Element("testsuite", name="wirelint", tests=str(len(cases)), failures=str(len(cases)),
+                                errors="0")
+    for (code, path), findings in sorted(cases.items()):
+        case = ElementTree.SubElement(suite, "testcase", classname=code, name=path, file=path)
+        failure = ElementTree.SubElement(case, "failure", type=code,
+                                         message=f"{len(findings)} finding{'s' if len(findings) != 1 else ''}")
+        failure.text = "\n".join(f"{f.location.path}:{f.location.line}:{f.location.column}: {f.message}"
+                                 for f in findings)
+    root = ElementTree.Element("testsuites", name="wirelint", tests=str(len(cases)), failures=str(len(cases)))
+    root.append(suite)
+    return ElementTree.tostring(root, encoding="unicode", xml_declaration=True) + "\n"
+
+
+def render_gitlab(report: Report) -> str:
+    """GitLab Code Quality JSON (a list of issues with fingerprints)."""
+    severity = {"error": "major", "warning": "minor"}
+    issues = [
+        {
+            "description": f"{f.code} {f.message}",
+            "check_name": f"{f.code} {f.name}",
+            "fingerprint": _fingerprint(report, f),
+            "severity": severity[f.severity],
+            "location": {"path": f.location.path, "lines": {"begin": f.location.line}},
+        }
+        for f in report.findings
+    ]
+    return json.dumps(issues, indent=2) + "\n"
