@@ -38,6 +38,11 @@ def books_marker(response: Response) -> None:
     response.headers["X-Books-Router"] = "1"
 
 
+def no_store(response: Response) -> None:
+    """Router-level dependency of /api/users: personal data must not be cached by proxies."""
+    response.headers["Cache-Control"] = "no-store"
+
+
 async def audit_trail(request: Request) -> AsyncIterator[list[str]]:
     """Async generator provider: collects audit events and logs them after the response."""
     events: list[str] = [f"{request.method} {request.url.path}"]

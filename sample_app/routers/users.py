@@ -1,4 +1,7 @@
-"""User endpoints: current user, admin-only listing via the require_role factory."""
+"""User endpoints: current user, admin-only listing via the require_role factory.
+
+The router itself carries ``prefix``, ``tags`` and ``dependencies`` (``no_store`` runs on every route).
+"""
 
 from datetime import datetime
 from typing import Annotated
@@ -6,11 +9,11 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Security
 from sqlalchemy import select
 
-from sample_app.deps import Clock, DbSession, get_current_user, require_role
+from sample_app.deps import Clock, DbSession, get_current_user, no_store, require_role
 from sample_app.models import User
 from sample_app.schemas import UserOut
 
-router = APIRouter(prefix="/users", tags=["users"])
+router = APIRouter(prefix="/users", tags=["users"], dependencies=[Depends(no_store)])
 
 
 @router.get("/me")

@@ -23,6 +23,15 @@ def test_include_level_dependencies_run(client, bob):
     assert "X-API" not in client.get("/health").headers
 
 
+def test_router_level_dependencies_run(client, alice, bob):
+    """APIRouter(prefix="/users", tags=[...], dependencies=[Depends(no_store)]) applies to each of its routes."""
+    me = client.get("/api/users/me", headers=bob)
+    assert me.status_code == 200
+    assert me.headers["Cache-Control"] == "no-store"
+    assert client.get("/api/users", headers=alice).headers["Cache-Control"] == "no-store"
+    assert "Cache-Control" not in client.get("/api/books", headers=bob).headers
+
+
 def test_partial_router_dependency(client, bob):
     assert client.get("/api/books", headers={**bob, "X-API-Version": "1"}).status_code == 200
     assert client.get("/api/books", headers={**bob, "X-API-Version": "2"}).status_code == 400
