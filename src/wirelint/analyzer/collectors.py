@@ -35,7 +35,7 @@ from .models import (
     SubscriptExpr,
 )
 from .discovery import resolve_relative
-from .lookups import body_calls, body_lookups, constructor_calls, global_writes, mutable_globals
+from .lookups import body_lookups, constructor_calls, function_body_facts, mutable_globals
 from .overrides import test_facts
 from .parsing import (
     PositionMismatch,
@@ -73,6 +73,7 @@ def collect_module(module: str, path: str, data: bytes, is_package: bool) -> Mod
         python_tree = None
         spans = positions_of(tree, _POSITIONED)
     collector = _Collector(module, path, is_package, spans)
+    writes, calls = function_body_facts(python_tree)
     try:
         collector.walk_statements(tree.body)
     except RecursionError:
@@ -92,8 +93,8 @@ def collect_module(module: str, path: str, data: bytes, is_package: bool) -> Mod
         tests=test_facts(path, source, python_tree),
         constructions=constructor_calls(python_tree),
         mutable_globals=mutable_globals(python_tree),
-        global_writes=global_writes(python_tree),
-        body_calls=body_calls(python_tree),
+        global_writes=writes,
+        body_calls=calls,
         line_count=source.count("\n") + (0 if source.endswith("\n") or not source else 1),
     )
 

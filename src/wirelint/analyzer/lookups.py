@@ -172,18 +172,42 @@ def mutable_globals(tree: ast.Module | None) -> tuple[tuple[str, int], ...]:
     return tuple(found)
 
 
-def body_calls(tree: ast.Module | None) -> tuple[tuple[str, Expr], ...]:
-    """Each function's calls whose callee is a name or a dotted name (deduplicated, in source order)."""
+def function_body_facts(tree: ast.Module | None) -> tuple[tuple[GlobalWrite, ...], tuple[tuple[str, Expr], ...]]:
+    """One walk over every function's own body (nested functions excluded) for two facts:
+
+    - writes to names that are not local: item assignment or deletion, mutating methods, assignments to
+      names declared `global` (whether the name is a module-level container is decided when names resolve);
+    - calls whose callee is a name or a dotted name, `(function, callee)`, deduplicated in source order.
+    """
     if tree is None:
-        return ()
-    found: dict[tuple[str, Expr], None] = {}
+        return (), ()
+    writes: list[GlobalWrite] = []
+    calls: dict[tuple[str, Expr], None] = {}
     for qualname, function in _functions(tree.body, ""):
-        for node in _own_nodes(function):
-            if isinstance(node, ast.Call):
-                callee = ast_expr(node.func)
+        nodes = list(_own_nodes(function))
+        declared_global = {name for node in nodes if isinstance(node, ast.Global) for name in node.names}
+        for node in nodes:
+            if isinstance(node, (ast.Assign, ast.AugAssign, ast.AnnAssign, ast.Delete)):
+                targets = node.targets if isinstance(node, (ast.Assign, ast.Delete)) else [node.target]
+                for target in targets:
+                    if isinstance(target, ast.Subscript) and isinstance(target.value, ast.Name):
+                        how = "item deletion" if isinstance(node, ast.Delete) else "item assignment"
+                        writes.append(GlobalWrite(qualname, target.value.id, how, node.lineno, node.col_offset + 1,
+                                                  target.value.id in declared_global))
+                    elif isinstance(target, ast.Name) and target.id in declared_global and not isinstance(
+                            node, ast.Delete):
+                        writes.append(GlobalWrite(qualname, target.id, "global assignment", node.lineno,
+                                                  node.col_offset + 1, True))
+            elif isinstance(node, ast.Call):
+                func = node.func
+                if (isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name)
+                        and func.attr in _MUTATING_METHODS):
+                    writes.append(GlobalWrite(qualname, func.value.id, f".{func.attr}()", node.lineno,
+                                              node.col_offset + 1, func.value.id in declared_global))
+                callee = ast_expr(func)
                 if isinstance(callee, (NameExpr, AttributeExpr)):
-                    found.setdefault((qualname, callee), None)
-    return tuple(found)
+                    calls.setdefault((qualname, callee), None)
+    return tuple(writes), tuple(calls)
 
 
 def _functions(body, prefix: str):
@@ -194,34 +218,6 @@ def _functions(body, prefix: str):
             yield from _functions(statement.body, f"{qualname}.<locals>.")
         elif isinstance(statement, ast.ClassDef):
             yield from _functions(statement.body, f"{prefix}{statement.name}.")
-
-
-def global_writes(tree: ast.Module | None) -> tuple[GlobalWrite, ...]:
-    """Writes from function bodies to names that are not local: item assignment, mutating methods, `del x[k]`,
-    and assignments to names declared `global`. Whether the name is a module-level container is decided when
-    names are resolved."""
-    if tree is None:
-        return ()
-    found: list[GlobalWrite] = []
-    for qualname, function in _functions(tree.body, ""):
-        declared_global = {name for node in ast.walk(function) if isinstance(node, ast.Global) for name in node.names}
-        for node in _own_nodes(function):
-            if isinstance(node, (ast.Assign, ast.AugAssign, ast.AnnAssign, ast.Delete)):
-                targets = node.targets if isinstance(node, (ast.Assign, ast.Delete)) else [node.target]
-                for target in targets:
-                    if isinstance(target, ast.Subscript) and isinstance(target.value, ast.Name):
-                        how = "item deletion" if isinstance(node, ast.Delete) else "item assignment"
-                        found.append(GlobalWrite(qualname, target.value.id, how, node.lineno, node.col_offset + 1,
-                                                 target.value.id in declared_global))
-                    elif isinstance(target, ast.Name) and target.id in declared_global and not isinstance(
-                            node, ast.Delete):
-                        found.append(GlobalWrite(qualname, target.id, "global assignment", node.lineno,
-                                                 node.col_offset + 1, True))
-            elif (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
-                  and isinstance(node.func.value, ast.Name) and node.func.attr in _MUTATING_METHODS):
-                found.append(GlobalWrite(qualname, node.func.value.id, f".{node.func.attr}()", node.lineno,
-                                         node.col_offset + 1, node.func.value.id in declared_global))
-    return tuple(found)
 
 
 def _own_nodes(function: ast.FunctionDef | ast.AsyncFunctionDef):
