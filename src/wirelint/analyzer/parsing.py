@@ -133,10 +133,11 @@ class PositionMismatch(Exception):
 def anchored_positions(module: cst.Module, tree: ast.Module, node_types: tuple[type, ...]) -> dict[int, Span]:
     """Spans like `positions_of`, for the nodes the collectors read; raises PositionMismatch when trees differ."""
     spans: dict[int, Span] = {}
+    state = _SpanRecordingState(default_indent=module.default_indent, default_newline=module.default_newline,
+                                wanted=node_types, spans=spans)
 
     def replay(node: cst.CSTNode, line: int, column: int, indents: list[str]) -> None:
-        state = _SpanRecordingState(default_indent=module.default_indent, default_newline=module.default_newline,
-                                    wanted=node_types, spans=spans, line=line, column=column)
+        state.line, state.column = line, column
         state.indent_tokens = list(indents)
         node._codegen(state)
 

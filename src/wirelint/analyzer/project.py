@@ -134,6 +134,23 @@ def _collect(job: tuple[str, str, str, bool]) -> ModuleFacts:
     return collect_module(module, display, data, is_package)
 
 
+def _first_look_job(source: SourceFile) -> ModuleFacts:
+    """A file's first look, in a worker: full facts when it can matter, else a scan of its top-level names."""
+    try:
+        data = source.path.read_bytes()
+    except OSError as error:
+        return ModuleFacts.failed(source.module, source.display, source.is_package,
+                                  ParseErrorFacts(f"cannot read: {error}", 1, 1))
+    if not might_matter(data):
+        try:
+            return scan_top_level(source, data.decode("utf-8"))
+        except UnicodeDecodeError:
+            pass  # the full path reports the encoding problem
+    from .collectors import collect_module
+
+    return collect_module(source.module, source.display, data, source.is_package)
+
+
 class ProjectIndex(ModuleSource):
     """All modules of the project (full facts or top-level scans), and the dependency graph.
 
@@ -273,10 +290,10 @@ def _run_key(sources: dict[str, SourceFile], digests: dict[str, str]) -> str:
 
 def _first_look(sources: dict[str, SourceFile], contents: dict[str, bytes | OSError], digests: dict[str, str],
                 cache: FactsCache | None, jobs: int | None) -> tuple[dict[str, ModuleFacts], int]:
-    """Facts for every module: from the cache, a libcst parse (files that can matter), or a top-level scan."""
+    """Facts for every module: from the cache, else a first look in the worker pool (a libcst parse for files
+    that can matter, a top-level scan for the rest)."""
     modules: dict[str, ModuleFacts] = {}
-    to_parse: list[tuple[SourceFile, str | None]] = []
-    skipped = 0
+    missing: list[tuple[SourceFile, str | None]] = []
     for name, source in sources.items():
         data = contents[name]
         if isinstance(data, OSError):
@@ -288,40 +305,27 @@ def _first_look(sources: dict[str, SourceFile], contents: dict[str, bytes | OSEr
         cached = cache.load(key) if cache and key else None
         if cached is not None:
             modules[name] = cached
-            skipped += not cached.complete
-            continue
-        if might_matter(data):
-            to_parse.append((source, key))
-            continue
-        try:
-            text = data.decode("utf-8")
-        except UnicodeDecodeError:
-            to_parse.append((source, key))
-            continue
-        skipped += 1
-        facts = scan_top_level(source, text)
-        modules[name] = facts
-        if cache and key:
-            cache.store(key, facts)
-    for (source, key), facts in zip(to_parse, _collect_all([s for s, _ in to_parse], jobs)):
+        else:
+            missing.append((source, key))
+    for (source, key), facts in zip(missing, _collect_all([s for s, _ in missing], jobs, _first_look_job)):
         modules[source.module] = facts
         if cache and key:
             cache.store(key, facts)
+    skipped = sum(1 for facts in modules.values() if not facts.complete)
     return modules, skipped
 
 
-def _collect_all(sources: list[SourceFile], jobs: int | None) -> list[ModuleFacts]:
-    job_args = [(s.module, s.display, str(s.path), s.is_package) for s in sources]
+def _collect_all(sources: list[SourceFile], jobs: int | None, work=_first_look_job) -> list[ModuleFacts]:
     workers = jobs if jobs and jobs > 0 else (os.cpu_count() or 1)
-    if workers <= 1 or len(job_args) < _PARALLEL_THRESHOLD:
-        return [_collect(job) for job in job_args]
+    if workers <= 1 or len(sources) < _PARALLEL_THRESHOLD:
+        return [work(source) for source in sources]
     # Biggest files first so that one large file does not finish last on its own.
-    order = sorted(range(len(job_args)), key=lambda i: -_size(sources[i].path))
+    order = sorted(range(len(sources)), key=lambda i: -_size(sources[i].path))
     chunk = max(1, len(order) // (workers * 8))
     context = get_context("fork") if hasattr(os, "fork") else None
     with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-        results = list(pool.map(_collect, [job_args[i] for i in order], chunksize=chunk))
-    collected: list[ModuleFacts | None] = [None] * len(job_args)
+        results = list(pool.map(work, [sources[i] for i in order], chunksize=chunk))
+    collected: list[ModuleFacts | None] = [None] * len(sources)
     for position, facts in zip(order, results):
         collected[position] = facts
     return collected  # type: ignore[return-value]
