@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: setup demo test test-fast bench clean
+.PHONY: setup system-deps demo test test-fast bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "wirelint needs Python 3.11+"'
@@ -15,10 +15,14 @@ $(STAMP): pyproject.toml
 
 setup: $(STAMP)
 
-demo: $(STAMP)
+# graphviz (svg/png) and chromium (HTML page tests) are system packages; see the script for what it does.
+system-deps:
+	@sh scripts/install-system-deps.sh
+
+demo: $(STAMP) system-deps
 	$(BIN)/wirelint demo
 
-test: $(STAMP)
+test: $(STAMP) system-deps
 	$(BIN)/python -m pytest
 
 bench: $(STAMP)

@@ -30,3 +30,18 @@ def analyze_project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Callable
         return analyze([Path(".")], **options)
 
     return run
+
+
+def require_program(*names: str) -> str:
+    """The path of the first of `names` on PATH; skip the test when none is (fail instead in CI, where
+    WIRELINT_REQUIRE_SYSTEM_TOOLS=1 says that scripts/install-system-deps.sh must have installed it)."""
+    import shutil
+
+    for name in names:
+        found = shutil.which(name)
+        if found:
+            return found
+    message = f"{' / '.join(names)} is not installed (scripts/install-system-deps.sh installs it)"
+    if os.environ.get("WIRELINT_REQUIRE_SYSTEM_TOOLS"):
+        pytest.fail(message)
+    pytest.skip(message)

@@ -227,3 +227,45 @@ def test_junit_gitlab_statistics_quiet_extend_select(project):
     assert len(quiet.splitlines()) == 1 and quiet.startswith("app/main.py:5:7: DI001")
     assert run("check", "--no-cache", "--select", "DI002", "--extend-select", "DI001", cwd=project).returncode == 1
     assert run("check", "--no-cache", "--select", "DI002", cwd=project).returncode == 0
+
+
+def test_graph_focus_and_image_formats(project):
+    result = run("graph", "app", "--route", "GET /items", "--format", "mermaid", "--no-cache", cwd=project)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[:3] == [
+        "flowchart LR", '    n0("app.main.get_db<br/>(yields)")', '    n1["app.main.items<br/>GET /items"]']
+    focused = json.loads(run("graph", "app", "--focus", "a", "--depth", "1", cwd=project).stdout)
+    assert [n["id"] for n in focused["nodes"]] == ["app.main.a", "app.main.b"]
+    assert [(e["source"], e["target"]) for e in focused["edges"]] == [
+        ("app.main.a", "app.main.b"), ("app.main.b", "app.main.a")]
+    bad = run("graph", "app", "--focus", "nothing", cwd=project)
+    assert (bad.returncode, bad.stderr.splitlines()) == (2, [
+        "wirelint: error: --focus 'nothing' names no node of the graph (give a qualified name such as pkg.mod.func)"])
+    markdown = run("graph", "app", "--format", "markdown", cwd=project)
+    assert "| DI001 dependency-cycle | app/main.py:5 |" in markdown.stdout
+
+
+def test_graph_svg_needs_dot_and_says_so_in_one_line(project):
+    import os
+
+    env = {**os.environ, "PATH": str(Path(sys.executable).parent)}  # python, but no Graphviz
+    result = subprocess.run([sys.executable, "-m", "wirelint", "graph", "app", "-f", "svg", "-o", "g.svg"],
+                            cwd=project, capture_output=True, text=True, env=env)
+    assert result.returncode == 2
+    assert result.stderr.splitlines() == [
+        "wirelint: error: --format svg needs Graphviz's `dot` program, which is not installed (Debian/Ubuntu: "
+        "apt-get install graphviz; macOS: brew install graphviz); --format dot, mermaid, json and html need "
+        "nothing else"]
+    assert not (project / "g.svg").exists()
+
+
+def test_graph_svg_and_png_files(project):
+    from conftest import require_program
+
+    require_program("dot")
+    assert run("graph", "app", "-f", "svg", "-o", "g.svg", cwd=project).returncode == 0
+    svg = (project / "g.svg").read_text()
+    assert svg.count('<g id="node') == 4 and "app.main.items" in svg and 'stroke="#dc2626"' in svg
+    assert run("graph", "app", "-f", "png", "-o", "g.png", cwd=project).returncode == 0
+    assert (project / "g.png").read_bytes().startswith(b"\x89PNG")
+    assert oct((project / "g.png").stat().st_mode & 0o777) != oct(0o600)  # the umask's mode, not mkstemp's

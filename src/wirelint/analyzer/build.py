@@ -296,7 +296,7 @@ class GraphBuilder:
         prefix = outer_prefix + obj.prefix
         for route in obj.routes:
             endpoint_id = self.add_target(route.endpoint)
-            self.graph.add_route(endpoint_id, RouteInfo(route.methods, prefix + route.path, app))
+            self.graph.add_route(endpoint_id, RouteInfo(route.methods, prefix + route.path, app, obj.id))
             for expr, ctx, path, via in dependencies + [(e, c, p, "decorator") for e, c, p in route.dependencies]:
                 self.list_dependency(endpoint_id, expr, ctx, path, via)
         if len(stack) > _MAX_INCLUDE_DEPTH:

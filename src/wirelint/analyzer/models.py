@@ -332,6 +332,7 @@ class RouteInfo:
     methods: tuple[str, ...]
     path: str
     app: str | None
+    router: str | None = None  # the app or router object the route is declared on
 
 
 @dataclass(frozen=True, slots=True)

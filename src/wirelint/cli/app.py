@@ -29,7 +29,17 @@ DEFAULT_CACHE_DIR = Path(".wirelint_cache")
 class GraphFormat(str, Enum):
     json = "json"
     dot = "dot"
+    svg = "svg"
+    png = "png"
     mermaid = "mermaid"
+    markdown = "markdown"
+    html = "html"
+
+
+class ClusterMode(str, Enum):
+    module = "module"
+    router = "router"
+    none = "none"
 
 
 class CheckFormat(str, Enum):
@@ -48,22 +58,34 @@ def fail(message: str) -> typer.Exit:
     return typer.Exit(2)
 
 
-def write_output(text: str, output: Path | None) -> None:
+def write_output(text: str | bytes, output: Path | None) -> None:
     """Write to a file atomically (never half-written), or to stdout."""
     if output is None:
-        sys.stdout.write(text)
+        if isinstance(text, bytes):
+            sys.stdout.flush()
+            sys.stdout.buffer.write(text)
+            sys.stdout.buffer.flush()
+        else:
+            sys.stdout.write(text)
         return
     target = output.absolute()
     if target.parent and not target.parent.exists():
         raise fail(f"output directory does not exist: {output.parent}")
     handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
     try:
-        with os.fdopen(handle, "w", encoding="utf-8") as stream:
-            stream.write(text)
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(text if isinstance(text, bytes) else text.encode("utf-8"))
+        os.chmod(temporary, 0o666 & ~_umask())  # mkstemp's 0600 is for the temporary, not the result
         os.replace(temporary, target)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
 
 
 PathsArgument = Annotated[
@@ -94,21 +116,63 @@ def graph(
     paths: PathsArgument = None,
     format: Annotated[GraphFormat, typer.Option("--format", "-f", help="Output format.")] = GraphFormat.json,
     output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Write to this file.")] = None,
+    route: Annotated[Optional[str], typer.Option(
+        "--route", help="Only what serves this route: 'GET /items/{item_id}' or '/items'.")] = None,
+    focus: Annotated[Optional[str], typer.Option(
+        "--focus", help="Only this node (qualified name, or a unique last part) and what it depends on.")] = None,
+    depth: Annotated[Optional[int], typer.Option("--depth", min=0, help="Steps from --focus/--route.")] = None,
+    reverse: Annotated[bool, typer.Option("--reverse", help="With --focus/--route: who depends on it.")] = False,
+    hide_unresolved: Annotated[bool, typer.Option("--hide-unresolved", help="Leave unresolved nodes out.")] = False,
+    cluster: Annotated[ClusterMode, typer.Option(
+        "--cluster", help="Group nodes by module, by the router serving them, or not at all.")] = ClusterMode.none,
+    collapse: Annotated[bool, typer.Option(
+        "--collapse", help="One node per module: the shape of a large app at a glance.")] = False,
+    no_findings: Annotated[bool, typer.Option("--no-findings", help="Do not run the rules to mark findings.")] = False,
     jobs: JobsOption = None,
     no_cache: NoCacheOption = False,
     cache_dir: CacheDirOption = DEFAULT_CACHE_DIR,
 ) -> None:
-    """Build the Depends graph FastAPI would build, from source only, and print or write it."""
-    from ..report.graph_json import render_graph_json
-    from ..report.graph_text import render_dot, render_mermaid
+    """Build the Depends graph FastAPI would build, from source only, and print or write it.
 
-    index = run_analysis(paths, jobs, no_cache, cache_dir, read_config().exclude)
-    if format is GraphFormat.json:
-        text = render_graph_json(index)
-    elif format is GraphFormat.dot:
-        text = render_dot(index.graph)
-    else:
-        text = render_mermaid(index.graph)
+    Cycles are drawn in red and nodes with findings are marked (svg, png, dot, mermaid, markdown, html)."""
+    from ..report.graph_json import render_graph_json
+    from ..report.graph_text import RenderError, render_dot, render_image, render_markdown, render_mermaid
+    from ..report.graph_view import ViewError, build_view
+
+    if format in (GraphFormat.png,) and output is None and sys.stdout.isatty():
+        raise fail("--format png writes binary data: give --output FILE")
+    config = read_config()
+    index = run_analysis(paths, jobs, no_cache, cache_dir, config.exclude)
+    findings = []
+    if not no_findings and format is not GraphFormat.json:
+        findings = list(build_report(index, select_rules(None, None, config), config).findings)
+    title = "wirelint: " + ", ".join(str(p) for p in (paths or [Path(".")]))
+    try:
+        view = build_view(index.graph, findings, modules=list(index.modules), title=title, route=route,
+                          focus=focus, depth=depth, reverse=reverse, hide_unresolved=hide_unresolved,
+                          cluster=cluster.value, collapse=collapse)
+    except ViewError as error:
+        raise fail(str(error)) from None
+    try:
+        if format is GraphFormat.json:
+            if collapse:
+                raise fail("--collapse draws a picture; --format json always lists every callable")
+            shown = None if len(view.nodes) == len(index.graph) else {node.id for node in view.nodes}
+            text: str | bytes = render_graph_json(index, shown)
+        elif format is GraphFormat.dot:
+            text = render_dot(view)
+        elif format in (GraphFormat.svg, GraphFormat.png):
+            text = render_image(view, format.value)
+        elif format is GraphFormat.mermaid:
+            text = render_mermaid(view)
+        elif format is GraphFormat.markdown:
+            text = render_markdown(view)
+        else:
+            from ..report.graph_html import render_html
+
+            text = render_html(view.to_dict())
+    except RenderError as error:
+        raise fail(str(error)) from None
     write_output(text, output)
 
 

@@ -10,11 +10,14 @@ from ..analyzer.project import ProjectIndex
 GRAPH_JSON_VERSION = 1
 
 
-def graph_document(index: ProjectIndex) -> dict:
-    """Nodes and edges sorted by id and by (source, target, via, location): byte-stable for one input."""
+def graph_document(index: ProjectIndex, shown: set[str] | None = None) -> dict:
+    """Nodes and edges sorted by id and by (source, target, via, location): byte-stable for one input.
+    `shown` keeps only those nodes and the edges between them (a focused view)."""
     graph: DependencyGraph = index.graph
     nodes = []
     for node in graph.nodes():
+        if shown is not None and node.id not in shown:
+            continue
         item = {
             "id": node.id,
             "kind": node.kind,
@@ -25,7 +28,7 @@ def graph_document(index: ProjectIndex) -> dict:
         }
         if node.kind == "endpoint":
             item["routes"] = [
-                {"methods": list(route.methods), "path": route.path, "app": route.app}
+                {"methods": list(route.methods), "path": route.path, "app": route.app, "router": route.router}
                 for route in graph.routes_of(node.id)
             ]
         if node.reason is not None:
@@ -41,14 +44,15 @@ def graph_document(index: ProjectIndex) -> dict:
             "parameter": edge.parameter,
         }
         for edge in graph.edges()
+        if shown is None or (edge.source in shown and edge.target in shown)
     ]
     return {"version": GRAPH_JSON_VERSION, "nodes": nodes, "edges": edges}
 
 
-def render_graph_json(index: ProjectIndex) -> str:
+def render_graph_json(index: ProjectIndex, shown: set[str] | None = None) -> str:
     """The document with one node or edge per line: readable and diffable, and encoded by json's C encoder
     (an indented dump goes through the pure-Python one, which costs more than a warm analysis)."""
-    document = graph_document(index)
+    document = graph_document(index, shown)
     parts = [f'{{"version": {document["version"]},\n "nodes": [\n']
     parts.append(",\n".join("  " + json.dumps(node) for node in document["nodes"]))
     parts.append('\n ],\n "edges": [\n')

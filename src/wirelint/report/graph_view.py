@@ -1,0 +1,346 @@
+"""GraphView: the part of the dependency graph a picture shows, with what the picture needs to say.
+
+Every graph renderer (DOT/SVG/PNG, Mermaid, Markdown, HTML) draws a GraphView, so focus, filters, clusters,
+cycles and findings mean the same thing in every format. Building a view is a pure function of the graph and
+the findings; the CLI turns a ViewError into one line and exit code 2.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from ..analyzer.graph import DependencyGraph
+from ..analyzer.models import Node
+from ..rules.base import Finding
+
+CLUSTER_MODES = ("module", "router", "none")
+_HTTP_METHODS = {"GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS", "TRACE", "WEBSOCKET"}
+
+
+class ViewError(ValueError):
+    """A focus or filter that names nothing in the graph (the message says what exists instead)."""
+
+
+@dataclass(frozen=True, slots=True)
+class ViewNode:
+    id: str
+    kind: str  # endpoint | provider | factory | class | instance | unresolved | module (collapsed)
+    label: str  # short display name
+    detail: tuple[str, ...]  # routes of an endpoint, "(yields)", the reason it is unresolved, ...
+    module: str
+    cluster: str | None
+    path: str | None
+    line: int | None
+    yields: bool
+    findings: tuple[str, ...]  # codes of the findings located in this node, sorted
+
+
+@dataclass(frozen=True, slots=True)
+class ViewEdge:
+    source: str
+    target: str
+    vias: tuple[str, ...]  # how the dependency attaches: param | decorator | router | include | app
+    parameters: tuple[str, ...]
+    in_cycle: bool
+
+
+@dataclass(frozen=True, slots=True)
+class ViewFinding:
+    code: str
+    name: str
+    severity: str
+    message: str
+    path: str
+    line: int
+    node: str | None  # the node the finding is located in, when it is in one that the view shows
+    summary: str
+    explanation: str
+
+
+@dataclass(frozen=True, slots=True)
+class GraphView:
+    title: str
+    nodes: tuple[ViewNode, ...]  # sorted by id
+    edges: tuple[ViewEdge, ...]  # sorted by (source, target)
+    findings: tuple[ViewFinding, ...]  # sorted by path, line, code
+    hidden: int  # nodes of the graph the view leaves out
+
+    def node(self, node_id: str) -> ViewNode:
+        return next(node for node in self.nodes if node.id == node_id)
+
+    def clusters(self) -> dict[str, list[ViewNode]]:
+        """Cluster name -> its nodes, both sorted."""
+        result: dict[str, list[ViewNode]] = {}
+        for node in self.nodes:
+            if node.cluster is not None:
+                result.setdefault(node.cluster, []).append(node)
+        return dict(sorted(result.items()))
+
+    def to_dict(self) -> dict:
+        """A JSON-able document (the input of the HTML page)."""
+        return {
+            "title": self.title,
+            "nodes": [
+                {"id": n.id, "kind": n.kind, "label": n.label, "detail": list(n.detail), "module": n.module,
+                 "cluster": n.cluster, "path": n.path, "line": n.line, "yields": n.yields,
+                 "findings": list(n.findings)}
+                for n in self.nodes
+            ],
+            "edges": [
+                {"source": e.source, "target": e.target, "vias": list(e.vias), "parameters": list(e.parameters),
+                 "in_cycle": e.in_cycle}
+                for e in self.edges
+            ],
+            "findings": [
+                {"code": f.code, "name": f.name, "severity": f.severity, "message": f.message, "path": f.path,
+                 "line": f.line, "node": f.node, "summary": f.summary, "explanation": f.explanation}
+                for f in self.findings
+            ],
+            "hidden": self.hidden,
+        }
+
+
+# --- selecting ------------------------------------------------------------------------------------------
+
+
+def parse_route(spec: str) -> tuple[frozenset[str], str]:
+    """`"GET /items/{id}"`, `"GET,POST /items"` or `"/items"` -> (methods, path); no methods means any."""
+    parts = spec.split()
+    if len(parts) == 2 and all(m.upper() in _HTTP_METHODS for m in parts[0].split(",")):
+        return frozenset(m.upper() for m in parts[0].split(",")), parts[1]
+    if len(parts) == 1 and parts[0].startswith("/"):
+        return frozenset(), parts[0]
+    raise ViewError(f"--route {spec!r}: expected 'METHOD /path' or '/path'")
+
+
+def route_endpoints(graph: DependencyGraph, spec: str) -> list[str]:
+    """The endpoints serving a route spec; a ViewError naming the known routes when none does."""
+    methods, path = parse_route(spec)
+    found = [
+        endpoint.id for endpoint in graph.endpoints()
+        if any(route.path == path and (not methods or methods & set(route.methods))
+               for route in graph.routes_of(endpoint.id))
+    ]
+    if not found:
+        known = sorted({f"{' '.join(r.methods)} {r.path}" for e in graph.endpoints() for r in graph.routes_of(e.id)})
+        near = [route for route in known if path.rstrip("/").rsplit("/", 1)[-1] in route][:5] or known[:5]
+        raise ViewError(f"--route {spec!r} matches no route (for example: {'; '.join(near) or 'no routes found'})")
+    return found
+
+
+def find_node(graph: DependencyGraph, name: str) -> str:
+    """A node by exact id, or by the unique node whose qualified name ends with `.name`."""
+    if name in graph:
+        return name
+    candidates = [node.id for node in graph.nodes() if node.id.endswith("." + name)]
+    if len(candidates) == 1:
+        return candidates[0]
+    if not candidates:
+        raise ViewError(f"--focus {name!r} names no node of the graph (give a qualified name such as pkg.mod.func)")
+    raise ViewError(f"--focus {name!r} is ambiguous: {', '.join(candidates[:6])}"
+                    + (f" and {len(candidates) - 6} more" if len(candidates) > 6 else ""))
+
+
+def neighbourhood(graph: DependencyGraph, seeds: Iterable[str], depth: int | None, reverse: bool) -> set[str]:
+    """The seeds and what they depend on (or, reversed, what depends on them), up to `depth` steps."""
+    step = graph.dependents_of if reverse else graph.dependencies_of
+    seen = set(seeds)
+    frontier = sorted(seen)
+    level = 0
+    while frontier and (depth is None or level < depth):
+        level += 1
+        following = []
+        for node_id in frontier:
+            for other in step(node_id):
+                if other not in seen:
+                    seen.add(other)
+                    following.append(other)
+        frontier = following
+    return seen
+
+
+# --- building -------------------------------------------------------------------------------------------
+
+
+def module_of(node: Node, modules: Sequence[str]) -> str:
+    """The module a node is defined in: the longest analyzed module prefixing its id (else its id's parent)."""
+    if node.kind == "unresolved":
+        return node.id.split(":", 2)[1] if node.id.count(":") >= 2 else ""
+    best = ""
+    for module in modules:
+        if node.id.startswith(module + ".") and len(module) > len(best):
+            best = module
+    return best or node.id.rsplit(".", 1)[0]
+
+
+def node_detail(graph: DependencyGraph, node: Node) -> tuple[str, ...]:
+    """Routes for an endpoint, "(yields)", "(external)", the reason a node is unresolved."""
+    if node.kind == "unresolved":
+        return (node.reason or "",)
+    lines = []
+    if node.kind == "endpoint":
+        lines += [f"{' '.join(r.methods)} {r.path}" for r in graph.routes_of(node.id)]
+    elif node.yields:
+        lines.append("(yields)")
+    if node.location is None:
+        lines.append("(external)")
+    return tuple(dict.fromkeys(lines))
+
+
+def _label(node: Node, module: str) -> str:
+    if node.kind == "unresolved":
+        return "unresolved: " + node.id.split(":", 3)[-1]
+    return node.id[len(module) + 1:] if module and node.id.startswith(module + ".") else node.id
+
+
+def _cycle_edges(graph: DependencyGraph, keep: set[str]) -> set[tuple[str, str]]:
+    """Edges inside a strongly connected component: every edge that lies on some cycle."""
+    import networkx as nx
+
+    nx_graph = graph.to_networkx(keep)
+    component_of = {}
+    for number, component in enumerate(nx.strongly_connected_components(nx_graph)):
+        for node_id in component:
+            component_of[node_id] = number
+    return {(s, t) for s, t in nx_graph.edges if component_of[s] == component_of[t]}
+
+
+def _locate(findings: Iterable[Finding], graph: DependencyGraph) -> dict[Finding, str]:
+    """Each finding -> the innermost node whose definition spans its line (findings outside nodes: none)."""
+    spans: dict[str, list[tuple[int, int, str]]] = {}
+    for node in graph.nodes():
+        if node.location is not None and node.kind != "unresolved":
+            loc = node.location
+            spans.setdefault(loc.path, []).append((loc.line, loc.end_line, node.id))
+    located = {}
+    for finding in findings:
+        inside = [(end - start, node_id) for start, end, node_id in spans.get(finding.location.path, ())
+                  if start <= finding.location.line <= end]
+        if inside:
+            located[finding] = min(inside)[1]
+    return located
+
+
+def _router_clusters(graph: DependencyGraph, keep: set[str]) -> dict[str, str]:
+    """Endpoints -> the router they are declared on; other nodes -> the one router all their users are on."""
+    clusters: dict[str, str] = {}
+    for endpoint in graph.endpoints():
+        routers = sorted({r.router for r in graph.routes_of(endpoint.id) if r.router})
+        if endpoint.id in keep and routers:
+            clusters[endpoint.id] = routers[0]
+    for node_id in sorted(keep):
+        if node_id in clusters:
+            continue
+        users = {u for u in neighbourhood(graph, [node_id], None, reverse=True) if u in clusters}
+        routers = {clusters[u] for u in users}
+        if len(routers) == 1:
+            clusters[node_id] = routers.pop()
+    return clusters
+
+
+def build_view(graph: DependencyGraph, findings: Iterable[Finding] = (), *, modules: Sequence[str] = (),
+               title: str = "wirelint", route: str | None = None, focus: str | None = None,
+               depth: int | None = None, reverse: bool = False, hide_unresolved: bool = False,
+               cluster: str = "none", collapse: bool = False) -> GraphView:
+    """The view of `graph` the options ask for, with the findings located in its nodes.
+
+    `route`/`focus` pick seeds (a route's endpoints, or one node); the view holds the seeds and what they
+    depend on (`reverse`: what depends on them) up to `depth` steps. `collapse` draws one node per module."""
+    from ..rules import rule_by_code
+
+    if cluster not in CLUSTER_MODES:
+        raise ViewError(f"--cluster {cluster!r}: expected one of {', '.join(CLUSTER_MODES)}")
+    if depth is not None and route is None and focus is None:
+        raise ViewError("--depth needs --focus or --route")
+    seeds: list[str] = []
+    if route is not None:
+        seeds += route_endpoints(graph, route)
+    if focus is not None:
+        seeds.append(find_node(graph, focus))
+    keep = neighbourhood(graph, seeds, depth, reverse) if seeds else {node.id for node in graph.nodes()}
+    if hide_unresolved:
+        keep = {node_id for node_id in keep if graph.node(node_id).kind != "unresolved"}
+
+    findings = sorted(findings, key=Finding.sort_key)
+    located = _locate(findings, graph)
+    codes_at: dict[str, set[str]] = {}
+    for finding, node_id in located.items():
+        codes_at.setdefault(node_id, set()).add(finding.code)
+    module_names = sorted(modules)
+    router_of = _router_clusters(graph, keep) if cluster == "router" else {}
+    in_cycle = _cycle_edges(graph, keep)
+
+    nodes = []
+    for node in graph.nodes():
+        if node.id not in keep:
+            continue
+        module = module_of(node, module_names)
+        node_cluster = module if cluster == "module" else router_of.get(node.id)
+        nodes.append(ViewNode(node.id, node.kind, _label(node, module), node_detail(graph, node), module,
+                              node_cluster or None, node.location.path if node.location else None,
+                              node.location.line if node.location else None, node.yields,
+                              tuple(sorted(codes_at.get(node.id, ())))))
+    edges = []
+    for source in sorted(keep):
+        for target in graph.dependencies_of(source):
+            if target in keep:
+                attachments = graph.edges_between(source, target)
+                edges.append(ViewEdge(source, target, tuple(sorted({e.via for e in attachments})),
+                                      tuple(sorted({e.parameter for e in attachments if e.parameter})),
+                                      (source, target) in in_cycle))
+    shown = {node.id for node in nodes}
+    view_findings = []
+    for finding in findings:
+        node_id = located.get(finding)
+        if seeds and node_id not in shown:
+            continue  # a focused view lists the findings of what it shows
+        rule = rule_by_code(finding.code)
+        view_findings.append(ViewFinding(
+            finding.code, finding.name, finding.severity, finding.message, finding.location.path,
+            finding.location.line, node_id if node_id in shown else None, rule.summary if rule else "",
+            rule.explanation if rule else ""))
+    view = GraphView(title, tuple(nodes), tuple(edges), tuple(view_findings), len(graph) - len(nodes))
+    return collapse_modules(view) if collapse else view
+
+
+def collapse_modules(view: GraphView) -> GraphView:
+    """One node per module (its callables counted in the detail), edges merged between modules."""
+    members: dict[str, list[ViewNode]] = {}
+    for node in view.nodes:
+        members.setdefault(node.module or node.id, []).append(node)
+    module_of_node = {node.id: node.module or node.id for node in view.nodes}
+    nodes = []
+    for module, inside in sorted(members.items()):
+        kinds = {}
+        for node in inside:
+            kinds[node.kind] = kinds.get(node.kind, 0) + 1
+        detail = tuple(f"{count} {kind}" for kind, count in sorted(kinds.items()))
+        first = min(inside, key=lambda n: (n.path is None, n.line or 0))
+        clusters = {node.cluster for node in inside}
+        nodes.append(ViewNode(module, "module", module, detail, module,
+                              clusters.pop() if len(clusters) == 1 else None, first.path, None,
+                              any(node.yields for node in inside),
+                              tuple(sorted({code for node in inside for code in node.findings}))))
+    merged: dict[tuple[str, str], list[ViewEdge]] = {}
+    for edge in view.edges:
+        key = (module_of_node[edge.source], module_of_node[edge.target])
+        if key[0] != key[1]:
+            merged.setdefault(key, []).append(edge)
+    edges = tuple(
+        ViewEdge(source, target, tuple(sorted({v for e in group for v in e.vias})),
+                 tuple(sorted({p for e in group for p in e.parameters})), any(e.in_cycle for e in group))
+        for (source, target), group in sorted(merged.items())
+    )
+    findings = tuple(
+        ViewFinding(f.code, f.name, f.severity, f.message, f.path, f.line,
+                    module_of_node.get(f.node) if f.node else None, f.summary, f.explanation)
+        for f in view.findings
+    )
+    return GraphView(view.title, tuple(nodes), edges, findings, view.hidden)
+
+
+def safe_identifier(text: str) -> str:
+    """An identifier made of [A-Za-z0-9_] only (for Mermaid subgraph ids and DOT cluster names)."""
+    return re.sub(r"\W", "_", text, flags=re.ASCII)
