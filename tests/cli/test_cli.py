@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -156,7 +157,7 @@ def test_config_exclude(project):
 
 
 @pytest.mark.parametrize("text, message", [
-    ("selct = ['DI001']\n", "unknown key 'selct' (expected one of exclude, ignore, per-file-ignores, rules, select)"),
+    ("selct = ['DI001']\n", "unknown key 'selct' (expected one of exclude, ignore, per-file-ignores, respect-gitignore, rules, select)"),
     ("select = ['DI999']\n", ".select: unknown rule code 'DI999'"),
     ("[tool.wirelint.rules.DI002]\nmax-deps = 3\n", ".rules.DI002: unknown option 'max-deps' (options: max-dependencies)"),
     ("[tool.wirelint.rules.DI002]\nmax-dependencies = 'x'\n", ".rules.DI002.max-dependencies must be a int"),
@@ -199,7 +200,7 @@ def test_sarif_validates_against_the_official_schema(project):
     assert location["artifactLocation"] == {"uri": "app/main.py", "uriBaseId": "%SRCROOT%"}
     assert location["region"] == {"startLine": 5, "startColumn": 7}
     assert run_["originalUriBaseIds"]["%SRCROOT%"]["uri"] == project.as_uri() + "/"
-    assert len(finding["partialFingerprints"]["primaryLocationLineHash"]) == 32
+    assert re.fullmatch(r"[0-9a-f]{24}:0", finding["partialFingerprints"]["primaryLocationLineHash"])
 
 
 def test_github_annotations(project):
@@ -269,3 +270,70 @@ def test_graph_svg_and_png_files(project):
     assert run("graph", "app", "-f", "png", "-o", "g.png", cwd=project).returncode == 0
     assert (project / "g.png").read_bytes().startswith(b"\x89PNG")
     assert oct((project / "g.png").stat().st_mode & 0o777) != oct(0o600)  # the umask's mode, not mkstemp's
+
+
+def test_baseline_survives_unrelated_edits_and_reports_only_new_findings(project):
+    written = run("check", "app", "--no-cache", "--write-baseline", "wirelint-baseline.json", cwd=project)
+    assert written.returncode == 0, written.stderr
+    assert written.stderr.splitlines() == ["wirelint: recorded 1 finding in wirelint-baseline.json"]
+    baseline = json.loads((project / "wirelint-baseline.json").read_text())
+    assert [(e["code"], e["path"], e["line"]) for e in baseline["findings"]] == [("DI001", "app/main.py", 5)]
+
+    main = project / "app" / "main.py"
+    main.write_text("# a comment\n\n# lines added above move every finding down\n" + main.read_text())
+    quiet = run("check", "app", "--no-cache", "--baseline", "wirelint-baseline.json", cwd=project)
+    assert (quiet.returncode, quiet.stdout) == (0, "All clear: 2 files checked, no findings (1 in the baseline).\n")
+
+    main.write_text(main.read_text() + "def c(z=Depends(c)):\n    return 1\n")
+    new = run("check", "app", "--no-cache", "--baseline", "wirelint-baseline.json", "--format", "concise",
+              cwd=project)
+    assert new.returncode == 1
+    assert [line.split(": ")[0] for line in new.stdout.splitlines()[:-1]] == ["app/main.py:17:7"]
+
+    main.write_text(PROJECT["app/main.py"].replace("Depends(a)", "Depends(get_db)"))
+    fixed = run("check", "app", "--no-cache", "--baseline", "wirelint-baseline.json", cwd=project)
+    assert fixed.returncode == 0
+    assert fixed.stdout.splitlines() == [
+        "All clear: 2 files checked, no findings.",
+        "1 baseline entry no longer occurs: rerun with --write-baseline to remove it."]
+    stats = run("check", "app", "--no-cache", "--baseline", "wirelint-baseline.json", "--statistics", cwd=project)
+    assert stats.stdout.splitlines() == [
+        "    1  fixed: baseline entries that no longer occur (rerun --write-baseline)"]
+
+
+@pytest.mark.parametrize("content, message", [
+    ("{", "wirelint: error: wirelint-baseline.json: not JSON (Expecting property name enclosed in double quotes "
+          "at line 1)"),
+    ('{"version": 1, "tool": "other", "findings": []}',
+     "wirelint: error: wirelint-baseline.json: not a wirelint baseline (write one with --write-baseline)"),
+    ('{"version": 1, "tool": "wirelint", "findings": [{"code": 1}]}',
+     "wirelint: error: wirelint-baseline.json: entry 0 needs string code, path and fingerprint"),
+])
+def test_bad_baseline_is_one_line_exit_2(project, content, message):
+    (project / "wirelint-baseline.json").write_text(content)
+    result = run("check", "app", "--baseline", "wirelint-baseline.json", cwd=project)
+    assert (result.returncode, result.stderr.splitlines()) == (2, [message])
+    missing = run("check", "app", "--baseline", "nope.json", cwd=project)
+    assert (missing.returncode, missing.stderr.splitlines()) == (
+        2, ["wirelint: error: cannot read the baseline nope.json: No such file or directory"])
+
+
+def test_gitignore_is_respected_and_force_exclude_applies_to_named_files(project):
+    (project / ".git").mkdir()  # a repository root: its .gitignore files apply
+    (project / ".gitignore").write_text("generated/\n*_gen.py\n!keep_gen.py\n")
+    (project / "app" / "generated").mkdir()
+    cycle = "from fastapi import Depends\ndef p(x=Depends(lambda: q)):\n    return 1\ndef q(y=Depends(q)):\n    return 1\n"
+    (project / "app" / "generated" / "deps.py").write_text(cycle)
+    (project / "app" / "deps_gen.py").write_text(cycle)
+    (project / "app" / "keep_gen.py").write_text(cycle)
+    (project / "pyproject.toml").write_text('[tool.wirelint]\nexclude = ["app/main.py"]\n')
+
+    paths = lambda result: sorted({line.split(":")[0] for line in result.stdout.splitlines()[:-1]})  # noqa: E731
+    assert paths(run("check", ".", "--no-cache", "--format", "concise", cwd=project)) == ["app/keep_gen.py"]
+    named = ["app/deps_gen.py", "app/main.py", "app/generated/deps.py"]
+    assert paths(run("check", *named, "--no-cache", "--format", "concise", cwd=project)) == sorted(named)
+    forced = run("check", *named, "--no-cache", "--force-exclude", "--format", "concise", cwd=project)
+    assert (forced.returncode, forced.stdout) == (0, "All clear: 0 files checked, no findings.\n")
+    (project / "pyproject.toml").write_text("[tool.wirelint]\nrespect-gitignore = false\n")
+    assert paths(run("check", ".", "--no-cache", "--format", "concise", cwd=project)) == [
+        "app/deps_gen.py", "app/generated/deps.py", "app/keep_gen.py", "app/main.py"]

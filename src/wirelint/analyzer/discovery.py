@@ -56,30 +56,42 @@ def might_matter(data: bytes) -> bool:
     return b"@" in data and _ROUTE_DECORATOR_RE.search(data) is not None
 
 
-def discover(paths: list[str | Path], exclude: tuple[str, ...] = ()) -> list[SourceFile]:
-    """Python files under `paths`, sorted by display path; raises DiscoveryError for a missing path."""
+def discover(paths: list[str | Path], exclude: tuple[str, ...] = (), *, respect_gitignore: bool = True,
+             force_exclude: bool = False) -> list[SourceFile]:
+    """Python files under `paths`, sorted by display path; raises DiscoveryError for a missing path.
+
+    Directories skip hidden and tool folders, `exclude` patterns and (`respect_gitignore`) what the
+    `.gitignore` files of the repository ignore. A file named explicitly is analyzed even when excluded or
+    ignored, unless `force_exclude` (pre-commit and editors pass file names)."""
     cwd = Path.cwd()
     _package_of.cache_clear()  # folders may have gained or lost an __init__.py since the last run
+    ignores = GitIgnores() if respect_gitignore else None
+
+    def skipped(path: Path, is_dir: bool) -> bool:
+        return _excluded(path, exclude) or (ignores is not None and ignores.ignored(path, is_dir))
+
     seen: dict[Path, SourceFile] = {}
     for raw in paths:
         root = Path(raw).absolute()
         if not root.exists():
             raise DiscoveryError(f"path does not exist: {raw}")
         if root.is_file():
-            if root.suffix != ".py":
+            if root.suffix not in (".py", ".pyi"):
                 raise DiscoveryError(f"not a Python file: {raw}")
-            seen.setdefault(root, _source_file(root, None, cwd))
+            if root.suffix == ".py" and not (force_exclude and (skipped(root, False) or any(
+                    skipped(parent, True) for parent in _parents_below(root, cwd)))):
+                seen.setdefault(root, _source_file(root, None, cwd))
             continue
         for directory, subdirs, files in os.walk(root):
             subdirs[:] = sorted(
                 d
                 for d in subdirs
-                if not d.startswith(".") and d not in SKIPPED_DIRS and not _excluded(Path(directory, d), exclude)
+                if not d.startswith(".") and d not in SKIPPED_DIRS and not skipped(Path(directory, d), True)
             )
             for name in files:
                 if name.endswith(".py"):
                     path = Path(directory, name)
-                    if path not in seen and not _excluded(path, exclude):
+                    if path not in seen and not skipped(path, False):
                         seen[path] = _source_file(path, root, cwd)
     return sorted(seen.values(), key=lambda source: source.display)
 
@@ -90,6 +102,62 @@ def _excluded(path: Path, patterns: tuple[str, ...]) -> bool:
     text = path.as_posix()
     return any(fnmatch(text, pattern) or fnmatch(path.name, pattern) or fnmatch(text, f"*/{pattern}")
                for pattern in patterns)
+
+
+def _parents_below(path: Path, top: Path) -> list[Path]:
+    """The folders between `top` and `path` (an excluded folder excludes what is inside it)."""
+    try:
+        relative = path.parent.relative_to(top)
+    except ValueError:
+        return []
+    return [top.joinpath(*relative.parts[: depth + 1]) for depth in range(len(relative.parts))]
+
+
+class GitIgnores:
+    """`.gitignore` files as git reads them: each applies below its folder, a deeper one overrides a
+    shallower one, and the repository root (the folder holding `.git`) bounds the search upwards."""
+
+    def __init__(self) -> None:
+        self._specs: dict[Path, object | None] = {}
+        self._roots: dict[Path, Path | None] = {}
+
+    def _spec(self, folder: Path):
+        if folder not in self._specs:
+            spec = None
+            try:
+                lines = (folder / ".gitignore").read_text(encoding="utf-8", errors="replace").splitlines()
+            except OSError:
+                lines = []
+            if lines:
+                import pathspec
+
+                spec = pathspec.GitIgnoreSpec.from_lines(lines)
+            self._specs[folder] = spec
+        return self._specs[folder]
+
+    def _repository_root(self, folder: Path) -> Path | None:
+        if folder not in self._roots:
+            if (folder / ".git").exists():
+                self._roots[folder] = folder
+            else:
+                self._roots[folder] = None if folder.parent == folder else self._repository_root(folder.parent)
+        return self._roots[folder]
+
+    def ignored(self, path: Path, is_dir: bool) -> bool:
+        """Whether git would ignore `path` (only inside a git repository)."""
+        root = self._repository_root(path.parent)
+        if root is None:
+            return False
+        folders = [path.parent, *path.parent.parents]
+        for folder in folders[: folders.index(root) + 1]:  # deepest first: the first decision wins
+            spec = self._spec(folder)
+            if spec is None:
+                continue
+            relative = path.relative_to(folder).as_posix() + ("/" if is_dir else "")
+            decision = spec.check_file(relative).include
+            if decision is not None:
+                return decision
+        return False
 
 
 def _enclosing_package(folder: Path, root: Path | None) -> Path | None:

@@ -230,12 +230,14 @@ def analyze(
     jobs: int | None = None,
     cache_dir: Path | None = None,
     exclude: tuple[str, ...] = (),
+    respect_gitignore: bool = True,
+    force_exclude: bool = False,
 ) -> ProjectIndex:
     """Analyze the Python files under `paths` statically and build the dependency graph."""
     from .build import build_graph
     from .resolve import Resolver
 
-    files = discover(paths, exclude)
+    files = discover(paths, exclude, respect_gitignore=respect_gitignore, force_exclude=force_exclude)
     cache = FactsCache(Path(cache_dir)) if cache_dir is not None else None
     sources: dict[str, SourceFile] = {}
     aliases: dict[str, str] = {}

@@ -100,13 +100,15 @@ CacheDirOption = Annotated[
 ]
 
 
-def run_analysis(paths: list[Path] | None, jobs: int | None, no_cache: bool, cache_dir: Path,
-                 exclude: tuple[str, ...] = ()):
+def run_analysis(paths: list[Path] | None, jobs: int | None, no_cache: bool, cache_dir: Path, config,
+                 force_exclude: bool = False):
     from ..analyzer import analyze
     from ..analyzer.discovery import DiscoveryError
 
     try:
-        return analyze(paths or [Path(".")], jobs=jobs, cache_dir=None if no_cache else cache_dir, exclude=exclude)
+        return analyze(paths or [Path(".")], jobs=jobs, cache_dir=None if no_cache else cache_dir,
+                       exclude=config.exclude, respect_gitignore=config.respect_gitignore,
+                       force_exclude=force_exclude)
     except DiscoveryError as error:
         raise fail(str(error)) from None
 
@@ -142,7 +144,7 @@ def graph(
     if format in (GraphFormat.png,) and output is None and sys.stdout.isatty():
         raise fail("--format png writes binary data: give --output FILE")
     config = read_config()
-    index = run_analysis(paths, jobs, no_cache, cache_dir, config.exclude)
+    index = run_analysis(paths, jobs, no_cache, cache_dir, config)
     findings = []
     if not no_findings and format is not GraphFormat.json:
         findings = list(build_report(index, select_rules(None, None, config), config).findings)
@@ -236,6 +238,12 @@ def check(
     exit_zero: Annotated[bool, typer.Option("--exit-zero", help="Exit 0 even when there are findings.")] = False,
     statistics: Annotated[bool, typer.Option("--statistics", help="Print counts per code instead of findings.")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No summary line; only findings.")] = False,
+    baseline: Annotated[Optional[Path], typer.Option(
+        "--baseline", help="Hide the findings this baseline file records; report only new ones.")] = None,
+    write_baseline: Annotated[Optional[Path], typer.Option(
+        "--write-baseline", help="Record every current finding in this file (and exit 0).")] = None,
+    force_exclude: Annotated[bool, typer.Option(
+        "--force-exclude", help="Apply exclude and .gitignore to files named on the command line too.")] = False,
     jobs: JobsOption = None,
     no_cache: NoCacheOption = False,
     cache_dir: CacheDirOption = DEFAULT_CACHE_DIR,
@@ -253,22 +261,38 @@ def check(
         render_text,
     )
 
+    from ..report.baseline import BaselineError, apply_baseline, parse_baseline, render_baseline
+
     config = read_config()
     rules = select_rules(select, ignore, config, extend_select)
-    index = run_analysis(paths, jobs, no_cache, cache_dir, config.exclude)
+    entries = None
+    if baseline is not None and write_baseline is None:
+        try:
+            entries = parse_baseline(baseline.read_text(encoding="utf-8"))
+        except OSError as error:
+            raise fail(f"cannot read the baseline {baseline}: {error.strerror}") from None
+        except (BaselineError, UnicodeDecodeError) as error:
+            raise fail(f"{baseline}: {error}") from None
+    index = run_analysis(paths, jobs, no_cache, cache_dir, config, force_exclude)
     report = build_report(index, rules, config)
+    if write_baseline is not None:
+        write_output(render_baseline(report), write_baseline)
+        count = len(report.findings)
+        typer.echo(f"wirelint: recorded {count} finding{'s' if count != 1 else ''} in {write_baseline}", err=True)
+        return
+    if entries is not None:
+        report = apply_baseline(report, entries)
     if format is CheckFormat.sarif:
         root_uri = Path.cwd().absolute().as_uri() + "/"
         text = render_sarif(report, [type(rule) for rule in rules], root_uri, __version__)
+    elif statistics and format in (CheckFormat.text, CheckFormat.concise):
+        text = render_statistics(report)
+    elif format in (CheckFormat.text, CheckFormat.concise):
+        text = (render_text if format is CheckFormat.text else render_concise)(report, summary=not quiet)
     else:
-        renderer = {CheckFormat.text: render_text, CheckFormat.concise: render_concise,
-                    CheckFormat.json: render_json, CheckFormat.github: render_github,
+        renderer = {CheckFormat.json: render_json, CheckFormat.github: render_github,
                     CheckFormat.junit: render_junit, CheckFormat.gitlab: render_gitlab}
         text = renderer[format](report)
-    if statistics and format in (CheckFormat.text, CheckFormat.concise):
-        text = render_statistics(report)
-    if quiet and format in (CheckFormat.text, CheckFormat.concise):
-        text = "".join(line + "\n" for line in text.splitlines() if not line.startswith(("All clear", "Found ")))
     write_output(text, output_file)
     if report.findings and not exit_zero:
         raise typer.Exit(1)

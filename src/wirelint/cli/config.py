@@ -4,6 +4,7 @@
     select = ["DI"]                 # codes or prefixes; default: every rule
     ignore = ["DI002"]
     exclude = ["migrations/*", "scripts"]
+    respect-gitignore = true        # skip what the repository's .gitignore files ignore
     [tool.wirelint.per-file-ignores]
     "tests/*" = ["DI003"]
     [tool.wirelint.rules.DI002]      # or the rule's name: [tool.wirelint.rules.over-injection]
@@ -21,7 +22,7 @@ from pathlib import Path
 
 from ..rules.base import Rule
 
-_KEYS = {"select", "ignore", "exclude", "per-file-ignores", "rules"}
+_KEYS = {"select", "ignore", "exclude", "per-file-ignores", "rules", "respect-gitignore"}
 
 
 class ConfigError(Exception):
@@ -34,6 +35,7 @@ class Config:
     select: tuple[str, ...] = ()
     ignore: tuple[str, ...] = ()
     exclude: tuple[str, ...] = ()
+    respect_gitignore: bool = True
     per_file_ignores: tuple[tuple[str, tuple[str, ...]], ...] = ()
     rule_options: dict[str, dict[str, object]] = field(default_factory=dict)  # code -> option -> value
 
@@ -87,6 +89,9 @@ def load_config(path: Path | None, rules: list[type[Rule]]) -> Config:
     exclude = table.get("exclude", [])
     if not isinstance(exclude, list) or not all(isinstance(item, str) for item in exclude):
         raise ConfigError(f"{where}.exclude must be a list of glob patterns")
+    respect_gitignore = table.get("respect-gitignore", True)
+    if not isinstance(respect_gitignore, bool):
+        raise ConfigError(f"{where}.respect-gitignore must be true or false")
     per_file = table.get("per-file-ignores", {})
     if not isinstance(per_file, dict):
         raise ConfigError(f"{where}.per-file-ignores must be a table of pattern = [codes]")
@@ -117,6 +122,7 @@ def load_config(path: Path | None, rules: list[type[Rule]]) -> Config:
         select=_codes(table.get("select", []), f"{where}.select", rules),
         ignore=_codes(table.get("ignore", []), f"{where}.ignore", rules),
         exclude=tuple(exclude),
+        respect_gitignore=respect_gitignore,
         per_file_ignores=per_file_ignores,
         rule_options=options,
     )

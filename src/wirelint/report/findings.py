@@ -19,6 +19,8 @@ class Report:
     files: int
     parse_errors: int
     suppressed: int = 0
+    baselined: int = 0  # findings hidden because the baseline records them
+    fixed: int = 0  # baseline entries that no longer occur (removable with --write-baseline)
     source_lines: dict[tuple[str, int], str] = field(default_factory=dict)  # (path, line) -> text, for frames
 
     @property
@@ -59,17 +61,18 @@ def render_json(report: Report) -> str:
     return json.dumps(document, indent=2) + "\n"
 
 
-def render_concise(report: Report) -> str:
+def render_concise(report: Report, *, summary: bool = True) -> str:
     """One line per finding: `path:line:col: CODE [name] message`."""
     lines = [
         f"{f.location.path}:{f.location.line}:{f.location.column}: {f.code} [{f.name}] {f.message}"
         for f in report.findings
     ]
-    lines.append(_summary_line(report))
-    return "\n".join(lines) + "\n"
+    if summary:
+        lines.append(_summary_line(report))
+    return "".join(line + "\n" for line in lines)
 
 
-def render_text(report: Report) -> str:
+def render_text(report: Report, *, summary: bool = True) -> str:
     """Each finding as `path:line:col: CODE message`, the offending line with a caret, related locations."""
     out: list[str] = []
     for f in report.findings:
@@ -83,8 +86,9 @@ def render_text(report: Report) -> str:
         for related in f.related:
             out.append(f"  = {related.location.path}:{related.location.line}: {related.message}")
         out.append("")
-    out.append(_summary_line(report))
-    return "\n".join(out) + "\n"
+    if summary:
+        out.append(_summary_line(report))
+    return "".join(line + "\n" for line in out)
 
 
 _SUPPRESSION_RE = re.compile(r"#\s*wirelint:\s*ignore(?:\[(?P<codes>[A-Za-z0-9_,\s]*)\])?")
@@ -118,24 +122,48 @@ def make_report(findings: list[Finding], files: int, parse_errors: int) -> Repor
         if text is not None:
             source_lines[(finding.location.path, finding.location.line)] = text
         kept.append(finding)
-    return Report(tuple(kept), files, parse_errors, suppressed, source_lines)
+    return Report(tuple(kept), files, parse_errors, suppressed=suppressed, source_lines=source_lines)
 
 
 def _summary_line(report: Report) -> str:
-    note = f" ({report.suppressed} suppressed inline)" if report.suppressed else ""
+    notes = []
+    if report.suppressed:
+        notes.append(f"{report.suppressed} suppressed inline")
+    if report.baselined:
+        notes.append(f"{report.baselined} in the baseline")
+    note = f" ({'; '.join(notes)})" if notes else ""
     if not report.findings:
-        return f"All clear: {report.files} files checked, no findings{note}."
-    counts = ", ".join(f"{code}: {count}" for code, count in report.by_code.items())
-    plural = "s" if len(report.findings) != 1 else ""
-    return f"Found {len(report.findings)} finding{plural} in {report.files} files ({counts}){note}."
+        line = f"All clear: {report.files} files checked, no findings{note}."
+    else:
+        counts = ", ".join(f"{code}: {count}" for code, count in report.by_code.items())
+        plural = "s" if len(report.findings) != 1 else ""
+        line = f"Found {len(report.findings)} finding{plural} in {report.files} files ({counts}){note}."
+    if report.fixed:
+        line += (f"\n{report.fixed} baseline entr{'ies' if report.fixed != 1 else 'y'} no longer occur"
+                 f"{'s' if report.fixed == 1 else ''}: rerun with --write-baseline to remove "
+                 f"{'them' if report.fixed != 1 else 'it'}.")
+    return line
 
 
-def _fingerprint(report: Report, finding: Finding) -> str:
-    """Stable across edits elsewhere in the file: the code, the path and the reported line's text."""
+_NUMBERS_RE = re.compile(r"\d+")
+
+
+def fingerprints(report: Report) -> dict[Finding, str]:
+    """A fingerprint per finding, stable across edits elsewhere in the file: a hash of the code, the path,
+    the reported line's text (whitespace-normalized) and the message without numbers, then `:N` counting
+    identical ones in order, so that every finding's fingerprint is unique (GitLab merges equal ones)."""
     import hashlib
 
-    text = report.source_lines.get((finding.location.path, finding.location.line), "").strip()
-    return hashlib.sha256(f"{finding.code}\0{finding.location.path}\0{text}".encode()).hexdigest()[:32]
+    result: dict[Finding, str] = {}
+    seen: Counter[str] = Counter()
+    for finding in report.findings:
+        text = " ".join(report.source_lines.get((finding.location.path, finding.location.line), "").split())
+        message = _NUMBERS_RE.sub("#", finding.message)
+        digest = hashlib.sha256(f"{finding.code}\0{finding.location.path}\0{text}\0{message}".encode()).hexdigest()
+        base = digest[:24]
+        result[finding] = f"{base}:{seen[base]}"
+        seen[base] += 1
+    return result
 
 
 def render_sarif(report: Report, rules: list, root_uri: str, version: str) -> str:
@@ -156,13 +184,14 @@ def render_sarif(report: Report, rules: list, root_uri: str, version: str) -> st
         for rule in rules
     ]
     results = []
+    prints = fingerprints(report)
     for finding in report.findings:
         result = {
             "ruleId": finding.code,
             "level": level[finding.severity],
             "message": {"text": finding.message},
             "locations": [_sarif_location(finding.location)],
-            "partialFingerprints": {"primaryLocationLineHash": _fingerprint(report, finding)},
+            "partialFingerprints": {"primaryLocationLineHash": prints[finding]},
         }
         if finding.code in index_of:
             result["ruleIndex"] = index_of[finding.code]
@@ -210,12 +239,14 @@ def render_github(report: Report) -> str:
 
 
 def render_statistics(report: Report) -> str:
-    """Counts per code, most frequent first (ruff's --statistics shape)."""
-    from collections import Counter
-
+    """Counts per code, most frequent first (ruff's --statistics shape), then what the baseline hid or lost."""
     counts = Counter((f.code, f.name) for f in report.findings)
     lines = [f"{count:>5}  {code}  {name}" for (code, name), count in
              sorted(counts.items(), key=lambda item: (-item[1], item[0]))]
+    if report.baselined:
+        lines.append(f"{report.baselined:>5}  hidden by the baseline")
+    if report.fixed:
+        lines.append(f"{report.fixed:>5}  fixed: baseline entries that no longer occur (rerun --write-baseline)")
     return "\n".join(lines) + ("\n" if lines else "")
 
 
@@ -242,11 +273,12 @@ def render_junit(report: Report) -> str:
 def render_gitlab(report: Report) -> str:
     """GitLab Code Quality JSON (a list of issues with fingerprints)."""
     severity = {"error": "major", "warning": "minor"}
+    prints = fingerprints(report)
     issues = [
         {
             "description": f"{f.code} {f.message}",
             "check_name": f"{f.code} {f.name}",
-            "fingerprint": _fingerprint(report, f),
+            "fingerprint": prints[f],
             "severity": severity[f.severity],
             "location": {"path": f.location.path, "lines": {"begin": f.location.line}},
         }
