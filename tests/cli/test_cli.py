@@ -337,3 +337,23 @@ def test_gitignore_is_respected_and_force_exclude_applies_to_named_files(project
     (project / "pyproject.toml").write_text("[tool.wirelint]\nrespect-gitignore = false\n")
     assert paths(run("check", ".", "--no-cache", "--format", "concise", cwd=project)) == [
         "app/deps_gen.py", "app/generated/deps.py", "app/keep_gen.py", "app/main.py"]
+
+
+def test_terminal_escapes_in_source_are_shown_not_emitted(project):
+    main = project / "app" / "main.py"
+    main.write_text(main.read_text().replace("def a(x: Annotated[int, Depends(b)]):",
+                                             "def a(x: Annotated[int, Depends(b)]):  # \x1b[2J\u202e"))
+    result = run("check", "app", "--no-cache", cwd=project)
+    assert "\x1b" not in result.stdout and "\u202e" not in result.stdout
+    assert result.stdout.splitlines()[1] == "  5 | def a(x: Annotated[int, Depends(b)]):  # \\x1b[2J\\u202e"
+
+
+@pytest.mark.parametrize("format", ["text", "concise", "json", "sarif", "github", "junit", "gitlab"])
+def test_check_output_is_byte_identical_whatever_the_jobs(format, tmp_path):
+    import shutil
+
+    shutil.copytree(Path(__file__).resolve().parents[2] / "sample_app", tmp_path / "sample_app",
+                    ignore=shutil.ignore_patterns("__pycache__", "*.db"))
+    outputs = {run("check", "sample_app", "--no-cache", "-j", str(jobs), "-f", format, cwd=tmp_path).stdout
+               for jobs in (1, 2)}
+    assert len(outputs) == 1 and len(outputs.pop()) > 500

@@ -287,8 +287,11 @@ def check(
         text = render_sarif(report, [type(rule) for rule in rules], root_uri, __version__)
     elif statistics and format in (CheckFormat.text, CheckFormat.concise):
         text = render_statistics(report)
-    elif format in (CheckFormat.text, CheckFormat.concise):
-        text = (render_text if format is CheckFormat.text else render_concise)(report, summary=not quiet)
+    elif format is CheckFormat.text:
+        color = output_file is None and sys.stdout.isatty() and not os.environ.get("NO_COLOR")
+        text = render_text(report, summary=not quiet, color=color)
+    elif format is CheckFormat.concise:
+        text = render_concise(report, summary=not quiet)
     else:
         renderer = {CheckFormat.json: render_json, CheckFormat.github: render_github,
                     CheckFormat.junit: render_junit, CheckFormat.gitlab: render_gitlab}

@@ -64,7 +64,7 @@ def render_json(report: Report) -> str:
 def render_concise(report: Report, *, summary: bool = True) -> str:
     """One line per finding: `path:line:col: CODE [name] message`."""
     lines = [
-        f"{f.location.path}:{f.location.line}:{f.location.column}: {f.code} [{f.name}] {f.message}"
+        f"{visible(f.location.path)}:{f.location.line}:{f.location.column}: {f.code} [{f.name}] {visible(f.message)}"
         for f in report.findings
     ]
     if summary:
@@ -72,23 +72,43 @@ def render_concise(report: Report, *, summary: bool = True) -> str:
     return "".join(line + "\n" for line in lines)
 
 
-def render_text(report: Report, *, summary: bool = True) -> str:
-    """Each finding as `path:line:col: CODE message`, the offending line with a caret, related locations."""
-    out: list[str] = []
+_CONTROL_RE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+
+
+def visible(text: str) -> str:
+    """Control characters (terminal escapes, bidi overrides) shown as `\\x1b`-style escapes, never emitted."""
+    return _CONTROL_RE.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)
+
+
+def render_text(report: Report, *, summary: bool = True, color: bool = False) -> str:
+    """Each finding as `path:line:col: CODE message`, the offending line with a caret, related locations.
+    `color` adds ANSI styles (for a terminal that wants them: the CLI checks isatty and NO_COLOR)."""
+    from io import StringIO
+
+    from rich.console import Console
+    from rich.text import Text
+
+    buffer = StringIO()
+    console = Console(file=buffer, force_terminal=color, color_system="standard" if color else None,
+                      width=10_000, highlight=False, soft_wrap=True)
     for f in report.findings:
         location = f.location
-        out.append(f"{location.path}:{location.line}:{location.column}: {f.code} [{f.name}] {f.message}")
+        console.print(Text.assemble(
+            (f"{visible(location.path)}:{location.line}:{location.column}:", "bold"), " ",
+            (f.code, "bold red" if f.severity == "error" else "bold yellow"), f" [{f.name}] ", visible(f.message)))
         text = report.source_lines.get((location.path, location.line))
         if text is not None:
             gutter = str(location.line)
-            out.append(f"  {gutter} | {text.rstrip()}")
-            out.append(f"  {' ' * len(gutter)} | {' ' * max(location.column - 1, 0)}^")
+            console.print(Text.assemble((f"  {gutter} | ", "blue"), visible(text.rstrip())))
+            console.print(Text.assemble((f"  {' ' * len(gutter)} | ", "blue"),
+                                        (f"{' ' * max(location.column - 1, 0)}^", "bold red")))
         for related in f.related:
-            out.append(f"  = {related.location.path}:{related.location.line}: {related.message}")
-        out.append("")
+            console.print(Text.assemble(("  = ", "blue"), f"{visible(related.location.path)}:"
+                                        f"{related.location.line}: {visible(related.message)}"))
+        console.print()
     if summary:
-        out.append(_summary_line(report))
-    return "".join(line + "\n" for line in out)
+        console.print(Text(_summary_line(report), style="bold"))
+    return buffer.getvalue()
 
 
 _SUPPRESSION_RE = re.compile(r"#\s*wirelint:\s*ignore(?:\[(?P<codes>[A-Za-z0-9_,\s]*)\])?")
