@@ -357,3 +357,19 @@ def test_check_output_is_byte_identical_whatever_the_jobs(format, tmp_path):
     outputs = {run("check", "sample_app", "--no-cache", "-j", str(jobs), "-f", format, cwd=tmp_path).stdout
                for jobs in (1, 2)}
     assert len(outputs) == 1 and len(outputs.pop()) > 500
+
+
+def test_cached_findings_follow_rule_options_and_file_edits(project):
+    main = project / "app" / "main.py"
+    main.write_text(main.read_text() + "def many(a=Depends(get_db), b=Depends(get_db), c=Depends(get_db)):\n"
+                                       "    return 1\n")
+    first = run("check", "app", "-f", "concise", cwd=project)
+    assert [line.split(": ")[1].split()[0] for line in first.stdout.splitlines()[:-1]] == ["DI001"]
+    assert (project / ".wirelint_cache" / "findings.pickle").is_file()
+    assert run("check", "app", "-f", "concise", cwd=project).stdout == first.stdout
+    (project / "pyproject.toml").write_text("[tool.wirelint.rules.DI002]\nmax-dependencies = 2\n")
+    tighter = run("check", "app", "-f", "concise", cwd=project).stdout.splitlines()
+    assert [line.split(": ")[1].split()[0] for line in tighter[:-1]] == ["DI001", "DI002"]
+    main.write_text(main.read_text().replace("Depends(b)", "Depends(get_db)"))
+    edited = run("check", "app", "-f", "concise", cwd=project).stdout.splitlines()
+    assert [line.split(": ")[1].split()[0] for line in edited[:-1]] == ["DI002"]

@@ -74,18 +74,18 @@ class FactsCache:
 
     RESULT = "result.pickle"
 
-    def load_result(self, run_key: str):
-        """The graph of the last run when every file, the tool and the options are unchanged."""
+    def load_result(self, run_key: str, name: str = RESULT):
+        """What a run stored under `name` when every file, the tool and the options are unchanged."""
         try:
-            with open(self.directory / self.RESULT, "rb") as handle:
+            with open(self.directory / name, "rb") as handle:
                 stored_key, payload = pickle.load(handle)
         except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError,
                 ValueError, IndexError, KeyError):
             return None
         return payload if stored_key == run_key else None
 
-    def store_result(self, run_key: str, payload) -> None:
-        self._write(self.RESULT, (run_key, payload))
+    def store_result(self, run_key: str, payload, name: str = RESULT) -> None:
+        self._write(name, (run_key, payload))
 
     def _write(self, name: str, value) -> None:
         try:
@@ -171,6 +171,7 @@ class ProjectIndex(ModuleSource):
         self.sites: list = []  # DependencySite: every Depends(...) the graph followed
         self.parsed_on_demand = 0
         self.skipped = 0
+        self.run_key: str | None = None  # identifies every file's content and the tool version (with a cache)
 
     @property
     def modules(self) -> dict[str, ModuleFacts]:
@@ -263,6 +264,7 @@ def analyze(
 
     index = ProjectIndex(files, sources, aliases, digests, cache, load_modules)
     run_key = _run_key(sources, digests) if cache is not None else None
+    index.run_key = run_key
     result = cache.load_result(run_key) if cache is not None else None
     if result is not None:
         index.graph, index.sites, index.skipped, index.parsed_on_demand = result

@@ -149,6 +149,9 @@ def graph(
     if not no_findings and format is not GraphFormat.json:
         findings = list(build_report(index, select_rules(None, None, config), config).findings)
     title = "wirelint: " + ", ".join(str(p) for p in (paths or [Path(".")]))
+    if format is GraphFormat.json and not (route or focus or hide_unresolved or collapse or depth is not None):
+        write_output(render_graph_json(index), output)
+        return
     try:
         view = build_view(index.graph, findings, modules=list(index.modules), title=title, route=route,
                           focus=focus, depth=depth, reverse=reverse, hide_unresolved=hide_unresolved,
@@ -217,13 +220,23 @@ def read_config():
 
 
 def build_report(index, rules, config=None):
+    """Run the rules (or reuse their findings from the cache when no file, rule or option changed) and
+    apply per-file ignores and inline suppressions."""
     from ..report.findings import make_report
     from ..rules import run_rules
 
-    findings = run_rules(index, rules)
+    cached = key = None
+    if index.cache is not None and index.run_key is not None:
+        key = index.run_key + "|" + repr([(rule.code, sorted(rule.settings.items())) for rule in rules])
+        cached = index.cache.load_result(key, "findings.pickle")
+    if cached is None:
+        cached = (run_rules(index, rules), len(index.parse_errors))
+        if key is not None:
+            index.cache.store_result(key, cached, "findings.pickle")
+    findings, parse_errors = cached
     if config is not None and config.per_file_ignores:
         findings = [f for f in findings if not config.ignored_in(f.location.path, f.code)]
-    return make_report(findings, len(index.modules), len(index.parse_errors))
+    return make_report(findings, len(index.sources), parse_errors)
 
 
 @app.command()

@@ -8,7 +8,7 @@ the findings; the CLI turns a ViewError into one line and exit code 2.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 
 from ..analyzer.graph import DependencyGraph
@@ -164,15 +164,16 @@ def neighbourhood(graph: DependencyGraph, seeds: Iterable[str], depth: int | Non
 # --- building -------------------------------------------------------------------------------------------
 
 
-def module_of(node: Node, modules: Sequence[str]) -> str:
+def module_of(node: Node, modules: Collection[str]) -> str:
     """The module a node is defined in: the longest analyzed module prefixing its id (else its id's parent)."""
     if node.kind == "unresolved":
         return node.id.split(":", 2)[1] if node.id.count(":") >= 2 else ""
-    best = ""
-    for module in modules:
-        if node.id.startswith(module + ".") and len(module) > len(best):
-            best = module
-    return best or node.id.rsplit(".", 1)[0]
+    prefix = node.id
+    while "." in prefix:
+        prefix = prefix.rsplit(".", 1)[0]
+        if prefix in modules:
+            return prefix
+    return node.id.rsplit(".", 1)[0]
 
 
 def node_detail(graph: DependencyGraph, node: Node) -> tuple[str, ...]:
@@ -268,7 +269,7 @@ def build_view(graph: DependencyGraph, findings: Iterable[Finding] = (), *, modu
     codes_at: dict[str, set[str]] = {}
     for finding, node_id in located.items():
         codes_at.setdefault(node_id, set()).add(finding.code)
-    module_names = sorted(modules)
+    module_names = set(modules)
     router_of = _router_clusters(graph, keep) if cluster == "router" else {}
     in_cycle = _cycle_edges(graph, keep)
 
