@@ -25,6 +25,9 @@ demo: $(STAMP) system-deps
 test: $(STAMP) system-deps
 	$(BIN)/python -m pytest
 
+test-fast: $(STAMP)
+	$(BIN)/python -m pytest -m 'not slow'
+
 bench: $(STAMP)
 	$(BIN)/python bench/run.py
 
