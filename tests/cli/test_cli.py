@@ -172,13 +172,23 @@ def test_bad_config_is_one_line_exit_2(project, text, message):
 
 
 def test_demo_analyzes_the_sample_app_and_writes_its_graph(tmp_path):
-    result = run("demo", "-o", "graph.json", cwd=tmp_path)
+    from conftest import require_program
+
+    result = run("demo", "-o", "pictures", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     assert "Found 13 findings in 48 files" in result.stdout
     for code in ("DI001", "DI002", "DI003", "DI004", "DI005", "DI006", "DI007", "DI008"):
         assert f"\n{code} " in result.stdout.split("Lessons", 1)[1]
-    document = json.loads((tmp_path / "graph.json").read_text())
+    document = json.loads((tmp_path / "pictures" / "sample_app.graph.json").read_text())
     assert any(node["id"] == "sample_app.main.create_app.<locals>.health" for node in document["nodes"])
+    html = (tmp_path / "pictures" / "sample_app.html").read_text()
+    assert "sample_app.antipatterns.dependency_cycle.PricingService" in html
+    assert "pictures/sample_app.html (interactive" in result.stdout
+    require_program("dot")
+    svg = (tmp_path / "pictures" / "sample_app.svg").read_text()
+    assert "PricingService" in svg and 'stroke="#dc2626"' in svg
+    assert result.stdout.rstrip().splitlines()[-3].endswith(
+        "pictures/sample_app.svg (the picture; red edges are the cycle, red outlines findings)")
 
 
 SARIF_SCHEMA = Path(__file__).resolve().parents[3] / "shared" / "schemas" / "sarif-schema-2.1.0.json"
@@ -373,3 +383,15 @@ def test_cached_findings_follow_rule_options_and_file_edits(project):
     main.write_text(main.read_text().replace("Depends(b)", "Depends(get_db)"))
     edited = run("check", "app", "-f", "concise", cwd=project).stdout.splitlines()
     assert [line.split(": ")[1].split()[0] for line in edited[:-1]] == ["DI002"]
+
+
+@pytest.mark.parametrize("format", ["json", "dot", "mermaid", "markdown", "html"])
+def test_graph_output_is_byte_identical_whatever_the_jobs(format, tmp_path):
+    import shutil
+
+    shutil.copytree(Path(__file__).resolve().parents[2] / "sample_app", tmp_path / "sample_app",
+                    ignore=shutil.ignore_patterns("__pycache__", "*.db"))
+    outputs = {run("graph", "sample_app", "--no-cache", "-j", str(jobs), "-f", format, "--cluster", "module",
+                   cwd=tmp_path).stdout for jobs in (1, 2)} if format != "json" else {
+        run("graph", "sample_app", "--no-cache", "-j", str(jobs), cwd=tmp_path).stdout for jobs in (1, 2)}
+    assert len(outputs) == 1 and len(outputs.pop()) > 2000

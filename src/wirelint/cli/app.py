@@ -384,13 +384,18 @@ def sample_app_source() -> Path | None:
 
 @app.command()
 def demo(
-    output: Annotated[Path, typer.Option("--output", "-o", help="Where to write the sample app's graph.")] = Path(
-        "out/sample_app.graph.json"
-    ),
+    output_dir: Annotated[Path, typer.Option("--output-dir", "-o", help="Where to write the sample app's graph.")] = Path(
+        "out"),
 ) -> None:
-    """Analyze the bundled sample app: print its routes and dependencies and write its graph."""
+    """Analyze the bundled sample app: print its routes, findings and lessons, and draw its graph.
+
+    Writes sample_app.svg (when Graphviz's dot is installed), sample_app.html (interactive, works offline)
+    and sample_app.graph.json."""
     from ..report.findings import render_text
+    from ..report.graph_html import render_html
     from ..report.graph_json import render_graph_json
+    from ..report.graph_text import RenderError, render_image
+    from ..report.graph_view import build_view
     from ..report.summary import render_summary
 
     source = sample_app_source()
@@ -398,6 +403,7 @@ def demo(
         raise fail("the bundled sample app is missing from this installation")
     from ..analyzer import analyze
 
+    color = sys.stdout.isatty() and "NO_COLOR" not in os.environ
     cwd = Path.cwd()
     with tempfile.TemporaryDirectory(prefix="wirelint-demo-") as workdir:
         # Analyze a copy named `sample_app/`, so module names and paths read as in the repository, whether
@@ -407,18 +413,33 @@ def demo(
         os.chdir(workdir)
         try:
             index = analyze([Path("sample_app")], cache_dir=None)
-            summary = render_summary(index, color=sys.stdout.isatty() and "NO_COLOR" not in os.environ)
+            summary = render_summary(index, color=color)
             report = build_report(index, select_rules(None, None))
-            findings = render_text(report) + render_lessons(report)
+            findings = render_text(report, color=color) + render_lessons(report)
             graph_json = render_graph_json(index)
+            view = build_view(index.graph, report.findings, modules=list(index.modules),
+                              title="wirelint demo: sample_app", cluster="module")
         finally:
             os.chdir(cwd)
     sys.stdout.write(summary)
     typer.echo("\nFindings (`wirelint check sample_app`):\n")
     sys.stdout.write(findings)
-    output.parent.mkdir(parents=True, exist_ok=True)
-    write_output(graph_json, output)
-    typer.echo(f"\ngraph written to {output}")
+    if not output_dir.is_dir():
+        try:
+            output_dir.mkdir(parents=True)
+        except OSError as error:
+            raise fail(f"cannot create {output_dir}: {error.strerror}") from None
+    written = []
+    try:
+        write_output(render_image(view, "svg"), output_dir / "sample_app.svg")
+        written.append(f"{output_dir / 'sample_app.svg'} (the picture; red edges are the cycle, red outlines findings)")
+    except RenderError:
+        typer.echo("\n(no SVG: Graphviz's dot is not installed; the HTML page below needs nothing)")
+    write_output(render_html(view.to_dict()), output_dir / "sample_app.html")
+    written.append(f"{output_dir / 'sample_app.html'} (interactive: open it in a browser, click a node or a finding)")
+    write_output(graph_json, output_dir / "sample_app.graph.json")
+    written.append(f"{output_dir / 'sample_app.graph.json'} (the graph as data)")
+    typer.echo("\nGraph written to:\n" + "\n".join(f"  {line}" for line in written))
 
 
 def main() -> None:
