@@ -65,9 +65,9 @@ def test_mermaid(analyze_project):
     text = render_mermaid(view_of(analyze_project(FILES)))
     assert text.splitlines() == [
         "flowchart LR",
-        '    n0("app.#lt;lambda#gt;")',
+        '    n0("app.&lt;lambda&gt;")',
         '    n1("app.get_db<br/>(yields)")',
-        '    n2("app.make.#lt;locals#gt;.check")',
+        '    n2("app.make.&lt;locals&gt;.check")',
         '    n3["app.x<br/>GET /r/x"]',
         '    n4>"unresolved: unknown_thing<br/>name \'unknown_thing\' is not defined in app"]',
         "    n2 --> n1",
@@ -92,7 +92,7 @@ def test_mermaid_clusters_cycles_and_findings(analyze_project):
         "    end",
         '    subgraph c1["svc.api"]',
         '        n2["create<br/>POST /items"]',
-        '        n3["item<br/>GET /items/#123;item_id#125;"]',
+        '        n3["item<br/>GET /items/{item_id}"]',
         "    end",
         '    subgraph c2["svc.b"]',
         '        n4("get_b")',
@@ -129,7 +129,7 @@ def test_dot_quotes_names_and_draws_cycles_red(analyze_project):
 
 def test_untrusted_text_is_quoted_for_dot_and_mermaid():
     assert dot_string('a"b\\n\nc') == '"a\\"b\\\\n c"'
-    assert mermaid_text('/x/{id}"|`<script>') == "/x/#123;id#125;#quot;#124;#96;#lt;script#gt;"
+    assert mermaid_text('/x/{id}"|`<script>#1;&\\') == "/x/{id}&quot;|&grave;&lt;script&gt;&num;1;&amp;&bsol;"
 
 
 def test_focus_depth_reverse_route_and_hide_unresolved(analyze_project):

@@ -115,9 +115,12 @@ def render_image(view: GraphView, image_format: str) -> bytes:
 
 
 def mermaid_text(text: str) -> str:
-    """Text safe inside a quoted Mermaid label (and the Markdown around it): entities for what is special."""
-    entities = {'"': "#quot;", "<": "#lt;", ">": "#gt;", "#": "#35;", "&": "#amp;", "`": "#96;",
-                "|": "#124;", "{": "#123;", "}": "#125;", "[": "#91;", "]": "#93;", "\\": "#92;"}
+    """Text shown literally in a quoted Mermaid label, which Mermaid renders as HTML: HTML5 named entities.
+
+    Not Mermaid's own `#quot;` codes: Mermaid 11 leaves numeric ones (`#123;`) undecoded in flowchart labels,
+    and any `#word;` in the text would be read as one, hence `#` itself becomes `&num;`."""
+    entities = {"&": "&amp;", "#": "&num;", '"': "&quot;", "<": "&lt;", ">": "&gt;", "`": "&grave;",
+                "\\": "&bsol;"}
     text = re.sub(r"[\x00-\x1f\x7f]", " ", text)
     return "".join(entities.get(character, character) for character in text)
 
