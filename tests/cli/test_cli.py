@@ -395,3 +395,16 @@ def test_graph_output_is_byte_identical_whatever_the_jobs(format, tmp_path):
                    cwd=tmp_path).stdout for jobs in (1, 2)} if format != "json" else {
         run("graph", "sample_app", "--no-cache", "-j", str(jobs), cwd=tmp_path).stdout for jobs in (1, 2)}
     assert len(outputs) == 1 and len(outputs.pop()) > 2000
+
+
+def test_large_graph_gets_a_hint_on_stderr(tmp_path):
+    lines = ["from fastapi import APIRouter, Depends", "router = APIRouter()", "def db():", "    return 1"]
+    for number in range(160):
+        lines += [f"@router.get('/r{number}')", f"def r{number}(d=Depends(db)):", "    return 1"]
+    (tmp_path / "app.py").write_text("\n".join(lines) + "\n")
+    result = run("graph", "app.py", "-f", "mermaid", "--no-cache", cwd=tmp_path)
+    assert result.returncode == 0 and result.stdout.startswith("flowchart LR")
+    assert result.stderr.splitlines() == [
+        "wirelint: hint: 161 nodes in one picture; --collapse (one node per module), --route 'GET /path' or "
+        "--focus NAME --depth 2 make it readable"]
+    assert run("graph", "app.py", "-f", "mermaid", "--collapse", "--no-cache", cwd=tmp_path).stderr == ""

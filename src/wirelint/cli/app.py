@@ -24,6 +24,7 @@ app = typer.Typer(
 )
 
 DEFAULT_CACHE_DIR = Path(".wirelint_cache")
+LARGE_GRAPH = 150  # nodes: above this, `graph` suggests a focus or --collapse
 
 
 class GraphFormat(str, Enum):
@@ -179,6 +180,9 @@ def graph(
     except RenderError as error:
         raise fail(str(error)) from None
     write_output(text, output)
+    if len(view.nodes) > LARGE_GRAPH and not (route or focus or collapse):
+        typer.echo(f"wirelint: hint: {len(view.nodes)} nodes in one picture; --collapse (one node per module), "
+                   "--route 'GET /path' or --focus NAME --depth 2 make it readable", err=True)
 
 
 def _codes(values: list[str] | None) -> list[str]:
