@@ -309,4 +309,45 @@ def scan_top_level(source_file: SourceFile, text: str) -> ModuleFacts:
         complete=False,
         lookups=body_lookups(text) if has_strong_lookup_hint(text) else (),
         tests=test_facts(source_file.display, text),
+        widest_constructor=widest_constructor(text) if "__init__" in text else 0,
     )
+
+
+_INIT_RE = re.compile(r"\bdef\s+__init__\s*\(")
+_OPENERS, _CLOSERS = "([{", ")]}"
+
+
+def widest_constructor(text: str) -> int:
+    """The most annotated parameters (`name: Type`) in any `def __init__(...)` of `text`, found without
+    parsing: parameters are the top-level comma-separated parts of the balanced parentheses."""
+    widest = 0
+    for match in _INIT_RE.finditer(text):
+        depth, part_has_colon, count, position = 0, False, 0, match.end()
+        quote = None
+        while position < len(text):
+            character = text[position]
+            position += 1
+            if quote:
+                if character == "\\":
+                    position += 1
+                elif character == quote:
+                    quote = None
+            elif character in "'\"":
+                quote = character
+            elif character == "#":
+                newline = text.find("\n", position)
+                position = len(text) if newline < 0 else newline
+            elif character in _OPENERS:
+                depth += 1
+            elif character in _CLOSERS:
+                if depth == 0:
+                    break
+                depth -= 1
+            elif depth == 0 and character == ",":
+                count += part_has_colon
+                part_has_colon = False
+            elif depth == 0 and character == ":":
+                part_has_colon = True
+        count += part_has_colon
+        widest = max(widest, count)
+    return widest

@@ -318,6 +318,9 @@ class ModuleFacts:
     # `(function, callee)` for calls of plain names and dotted names in function bodies: who calls whom,
     # so that rules can follow the request path into project helpers.
     body_calls: tuple[tuple[str, Expr], ...] = ()
+    # Top-level scans only: the most annotated parameters any `def __init__` of the module declares, so that
+    # DI002 parses only the modules that may hold an over-injected constructor.
+    widest_constructor: int = 0
 
     @classmethod
     def failed(cls, module: str, path: str, is_package: bool, error: ParseErrorFacts) -> ModuleFacts:

@@ -21,7 +21,7 @@ from .models import ModuleFacts, ParseErrorFacts
 from .resolve import ModuleSource
 
 # Bump when the facts' shape or the collectors' output changes: old cache entries are then ignored.
-FACTS_SCHEMA = 23
+FACTS_SCHEMA = 24
 _PARALLEL_THRESHOLD = 16
 
 

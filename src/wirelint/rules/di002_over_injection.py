@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+from ..analyzer.models import SubscriptExpr
+from ..analyzer.resolve import Ctx
 from .base import Invalid, Option, Rule, Valid, register
+from .services import service_class
 
 _PARAMS = "\n".join(f"def dep{n}():\n    return {n}" for n in range(1, 9))
+_SERVICES = "from typing import Protocol\n" + "\n".join(
+    f"class Service{n}:\n    def run(self) -> None:\n        ..." for n in range(1, 8)
+) + "\nclass Notifier(Protocol):\n    def send(self, text: str) -> None: ...\n"
 
 
 @register
@@ -17,8 +23,11 @@ class OverInjection(Rule):
 ## What it does
 Counts the parameters FastAPI injects into an endpoint, a provider, an injected class's constructor or an
 instance's `__call__`: `Depends(...)`, `Security(...)`, `Annotated[..., Depends(...)]` aliases and `Depends()`
-shortcuts. Path, query, header, cookie, body and `Request` parameters do not count. More than
-`max-dependencies` (default 7) is reported, with the list of injected parameters.
+shortcuts. In any class of the project, constructor parameters typed with a project service class or
+protocol (`def __init__(self, repo: BookRepository, mailer: Mailer)`, plain constructor injection) count
+too. Path, query, header, cookie, body and `Request` parameters, and parameters typed with values (`int`,
+dataclasses, pydantic models, enums) do not count. More than `max-dependencies` (default 7) is reported,
+with the list of injected parameters.
 
 ## Why is this bad?
 A callable with many collaborators does too much: it is hard to test (every test must override each
@@ -58,6 +67,21 @@ def seven(item_id: int, request: Request, q: str = Query(""), a=Depends(dep1), b
           c=Depends(dep3), d=Depends(dep4), e=Depends(dep5), f=Depends(dep6), g=Depends(dep7), page: int = 1):
     return 1
 """),
+        # Values are not collaborators: scalars, dataclasses, enums and settings models do not count.
+        Valid({"services.py": _SERVICES, "orders.py": """\
+from dataclasses import dataclass
+from enum import Enum
+from services import Service1, Service2, Service3, Service4, Service5, Service6, Notifier
+class Currency(Enum):
+    EUR = "EUR"
+@dataclass
+class Money:
+    amount: int
+class OrderService:
+    def __init__(self, s1: Service1, s2: Service2, s3: Service3, s4: Service4, s5: Service5, s6: Service6,
+                 notifier: Notifier, currency: Currency, price: Money, retries: int = 3, name: str = "x"):
+        self.s1 = s1
+"""}),
     )
     invalid = (
         Invalid(f"""\
@@ -79,25 +103,77 @@ class Service:
                  f=Depends(dep6), g=Depends(dep7), h=Depends(dep8)):
         pass
 """, 20),
+        # Plain constructor injection in a module that never mentions FastAPI: project services and protocols.
+        Invalid({"services.py": _SERVICES, "orders.py": """\
+from typing import Optional
+from services import Service1, Service2, Service3, Service4, Service5, Service6, Service7, Notifier
+class OrderService:
+    def __init__(self, s1: Service1, s2: Service2, s3: Service3, s4: Service4, s5: Service5, s6: Service6,
+                 s7: Optional[Service7], notifier: Notifier, retries: int = 3):
+        self.s1 = s1
+"""}, (("orders.py", 3),)),
     )
 
     def check(self, index):
         graph = index.graph
         limit = int(self.settings["max-dependencies"])
+        injected: dict[str, set[str]] = {}
+        where: dict[str, tuple[str, object]] = {}  # node or class id -> (kind, location)
         for node in graph.nodes():
             if node.location is None or node.kind == "unresolved":
                 continue
-            injected = sorted({
+            names = {
                 edge.parameter
                 for target in graph.dependencies_of(node.id)
                 for edge in graph.edges_between(node.id, target)
                 if edge.via == "param" and edge.parameter
-            })
-            if len(injected) > limit:
-                what = {"class": "constructor of", "instance": "__call__ of"}.get(node.kind, node.kind)
+            }
+            if names:
+                injected[node.id] = names
+                where[node.id] = (node.kind, node.location)
+        for class_id, names, location in self.constructor_services(index, limit):
+            injected.setdefault(class_id, set()).update(names)
+            where.setdefault(class_id, ("class", location))
+        for node_id in sorted(injected):
+            names = sorted(injected[node_id])
+            if len(names) > limit:
+                kind, location = where[node_id]
+                what = {"class": "constructor of", "instance": "__call__ of"}.get(kind, kind)
                 yield self.finding(
-                    f"{what} {node.id} receives {len(injected)} injected dependencies (max {limit}): "
-                    f"{', '.join(injected)}. Group collaborators that change together behind one dependency "
+                    f"{what} {node_id} receives {len(names)} injected dependencies (max {limit}): "
+                    f"{', '.join(names)}. Group collaborators that change together behind one dependency "
                     "class, or split it",
-                    node.location,
+                    location,
                 )
+
+    @staticmethod
+    def constructor_services(index, limit: int):
+        """(class id, constructor parameters typed with project services, class location) for every class
+        whose `__init__` may exceed the limit; modules only scanned are parsed when a constructor there
+        declares more annotated parameters than the limit."""
+        resolver = index.resolver
+        for name in sorted(index.sources):
+            facts = index.modules[name]
+            if not facts.complete:
+                if facts.widest_constructor <= limit:
+                    continue
+                facts = index.facts(name, complete=True)
+                if facts is None or facts.parse_error is not None:
+                    continue
+            for cls in facts.classes.values():
+                init = facts.functions.get(f"{cls.qualname}.__init__")
+                if init is None or len(init.parameters) <= 1:
+                    continue
+                ctx = Ctx(facts.module, init.scope)
+                names = set()
+                for parameter in init.parameters[1:]:
+                    if parameter.annotation is None or parameter.kind in ("var_positional", "var_keyword"):
+                        continue
+                    (type_expr, type_ctx), _ = resolver.annotation_parts(parameter.annotation, ctx)
+                    if isinstance(type_expr, SubscriptExpr) and type_expr.items and resolver.qualified(
+                            resolver.resolve(type_expr.value, type_ctx)) == "typing.Optional":
+                        type_expr = type_expr.items[0]
+                    if service_class(resolver, resolver.class_of(resolver.resolve_qualified(type_expr, type_ctx))):
+                        names.add(parameter.name)
+                if names:
+                    yield f"{facts.module}.{cls.qualname}", names, cls.location

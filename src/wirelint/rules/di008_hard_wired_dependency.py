@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from ..analyzer.models import Location, render
-from ..analyzer.resolve import DATACLASS, PYDANTIC_MODEL, Ctx, DefSym
+from ..analyzer.resolve import Ctx
 from .base import Invalid, Rule, Valid, register
 from .di004_module_session_singleton import ModuleSessionSingleton
+from .services import service_class
 
 CLIENTS = frozenset({
     "httpx.Client", "httpx.AsyncClient", "requests.Session", "requests.sessions.Session", "aiohttp.ClientSession",
@@ -15,13 +16,6 @@ CLIENTS = frozenset({
     "smtplib.SMTP", "smtplib.SMTP_SSL", "openai.OpenAI", "openai.AsyncOpenAI", "stripe.StripeClient",
     "google.cloud.storage.Client", "kafka.KafkaProducer", "aiokafka.AIOKafkaProducer",
 })
-# Bases that make a class a value, not a collaborator.
-VALUE_BASES = PYDANTIC_MODEL | frozenset({
-    "enum.Enum", "enum.IntEnum", "enum.StrEnum", "enum.Flag", "typing.NamedTuple", "typing.TypedDict",
-    "builtins.Exception", "builtins.BaseException", "builtins.ValueError", "builtins.dict", "builtins.list",
-    "builtins.tuple", "builtins.set", "builtins.str", "builtins.int",
-})
-
 
 @register
 class HardWiredDependency(Rule):
@@ -149,15 +143,7 @@ def post(a: Annotated[Announcer, Depends()]):
         name = resolver.qualified(sym)
         if name in CLIENTS:
             return f"a client ({name})"
-        if isinstance(sym, DefSym) and sym.kind == "class":
-            facts = resolver.class_facts(sym)
-            if facts is None:
-                return None
-            if resolver.external_bases(sym) & VALUE_BASES:
-                return None
-            if resolver.decorator_names(facts.decorators, Ctx(sym.module, facts.scope)) & DATACLASS:
-                return None
-            methods = {method for owner, cls in resolver.mro(sym)[0] for method in cls.methods}
-            if any(not method.startswith("_") for method in methods):
-                return f"a service ({sym.module}.{sym.qualname})"
+        service = service_class(resolver, sym)
+        if service:
+            return f"a service ({service})"
         return None
