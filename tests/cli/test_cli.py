@@ -408,3 +408,14 @@ def test_large_graph_gets_a_hint_on_stderr(tmp_path):
         "wirelint: hint: 161 nodes in one picture; --collapse (one node per module), --route 'GET /path' or "
         "--focus NAME --depth 2 make it readable"]
     assert run("graph", "app.py", "-f", "mermaid", "--collapse", "--no-cache", cwd=tmp_path).stderr == ""
+
+
+def test_a_directory_named_explicitly_is_analyzed_even_when_gitignored(project):
+    (project / ".git").mkdir()
+    (project / ".gitignore").write_text("app/\nbuild/\n")
+    assert run("check", "app", "--no-cache", "-f", "concise", cwd=project).stdout.splitlines()[0].startswith(
+        "app/main.py:5:7: DI001")
+    everything = run("check", ".", "--no-cache", cwd=project)
+    assert (everything.returncode, everything.stdout) == (0, "All clear: 0 files checked, no findings.\n")
+    assert everything.stderr.splitlines() == [
+        "wirelint: warning: no Python files found in . (all excluded, or none there)"]

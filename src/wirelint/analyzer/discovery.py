@@ -82,16 +82,23 @@ def discover(paths: list[str | Path], exclude: tuple[str, ...] = (), *, respect_
                     skipped(parent, True) for parent in _parents_below(root, cwd)))):
                 seen.setdefault(root, _source_file(root, None, cwd))
             continue
+        # A directory named explicitly is analyzed even when git ignores it (as ripgrep does): its
+        # ancestors' .gitignore files then do not apply below it, and only exclude patterns do.
+        root_ignores = ignores if ignores is not None and not ignores.inside_ignored(root) else None
+
+        def skipped_below(path: Path, is_dir: bool) -> bool:
+            return _excluded(path, exclude) or (root_ignores is not None and root_ignores.ignored(path, is_dir))
+
         for directory, subdirs, files in os.walk(root):
             subdirs[:] = sorted(
                 d
                 for d in subdirs
-                if not d.startswith(".") and d not in SKIPPED_DIRS and not skipped(Path(directory, d), True)
+                if not d.startswith(".") and d not in SKIPPED_DIRS and not skipped_below(Path(directory, d), True)
             )
             for name in files:
                 if name.endswith(".py"):
                     path = Path(directory, name)
-                    if path not in seen and not skipped(path, False):
+                    if path not in seen and not skipped_below(path, False):
                         seen[path] = _source_file(path, root, cwd)
     return sorted(seen.values(), key=lambda source: source.display)
 
@@ -142,6 +149,13 @@ class GitIgnores:
             else:
                 self._roots[folder] = None if folder.parent == folder else self._repository_root(folder.parent)
         return self._roots[folder]
+
+    def inside_ignored(self, folder: Path) -> bool:
+        """Whether `folder` or a folder above it (up to the repository root) is ignored."""
+        root = self._repository_root(folder)
+        if root is None:
+            return False
+        return any(self.ignored(each, True) for each in [folder, *folder.parents][: [folder, *folder.parents].index(root)])
 
     def ignored(self, path: Path, is_dir: bool) -> bool:
         """Whether git would ignore `path` (only inside a git repository)."""

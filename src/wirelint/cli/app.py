@@ -107,11 +107,15 @@ def run_analysis(paths: list[Path] | None, jobs: int | None, no_cache: bool, cac
     from ..analyzer.discovery import DiscoveryError
 
     try:
-        return analyze(paths or [Path(".")], jobs=jobs, cache_dir=None if no_cache else cache_dir,
-                       exclude=config.exclude, respect_gitignore=config.respect_gitignore,
-                       force_exclude=force_exclude)
+        index = analyze(paths or [Path(".")], jobs=jobs, cache_dir=None if no_cache else cache_dir,
+                        exclude=config.exclude, respect_gitignore=config.respect_gitignore,
+                        force_exclude=force_exclude)
     except DiscoveryError as error:
         raise fail(str(error)) from None
+    if not index.sources and not force_exclude:
+        typer.echo(f"wirelint: warning: no Python files found in {', '.join(str(p) for p in paths or ['.'])} "
+                   "(all excluded, or none there)", err=True)
+    return index
 
 
 @app.command()
