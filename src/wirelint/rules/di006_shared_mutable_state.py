@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ..analyzer.models import Location
+from ..analyzer.models import AttributeExpr, Location, NameExpr
 from ..analyzer.resolve import Ctx, DefSym, VarSym
 from .base import Invalid, Rule, Valid, register
 
@@ -64,6 +64,24 @@ def read(name: str):
     local["x"] = 2
     return LIMITS.get(name), items, local
 """),
+        # A method that writes the global but is only called by an admin script, not while serving requests.
+        Valid("""\
+from typing import Annotated
+from fastapi import APIRouter, Depends
+router = APIRouter()
+HITS: list[str] = []
+class Store:
+    def add(self, key: str) -> None:
+        return None
+    def reset(self) -> None:
+        HITS.clear()
+@router.get("/{key}")
+def hit(key: str, store: Annotated[Store, Depends()]):
+    store.add(key)
+    return key
+def admin_reset() -> None:
+    Store().reset()
+"""),
     )
     invalid = (
         Invalid({
@@ -90,6 +108,25 @@ def read(key: str = Depends(remember)):
     return key
 """,
         }, (("app/api.py", 7), ("app/api.py", 10), ("app/api.py", 15), ("app/api.py", 16), ("app/api.py", 17))),
+        # Through methods: the endpoint calls an injected service, whose collaborator writes the global.
+        Invalid("""\
+from typing import Annotated
+from fastapi import APIRouter, Depends
+router = APIRouter()
+HITS: list[str] = []
+class Store:
+    def add(self, key: str) -> None:
+        HITS.append(key)
+class Counter:
+    def __init__(self, store: Annotated[Store, Depends()]):
+        self.store = store
+    def bump(self, key: str) -> None:
+        self.store.add(key)
+@router.get("/{key}")
+def hit(key: str, counter: Annotated[Counter, Depends()]):
+    counter.bump(key)
+    return key
+""", 7),
     )
 
     def check(self, index):
@@ -118,8 +155,9 @@ def read(key: str = Depends(remember)):
 
     @staticmethod
     def follow_calls(index, roots: set[str], limit: int = 20_000) -> set[str]:
-        """The request path: the functions FastAPI runs, and the project functions they call (through names and
-        module attributes; calls on instances are not followed, so no module is parsed just to know)."""
+        """The request path: the functions FastAPI runs, and the project functions they call: through names,
+        module attributes, and methods of instances whose class is known from `self`, a parameter's type or
+        dependency, or a typed constructor parameter of the same name (no module is parsed just to know)."""
         resolver = index.resolver
         calls_by_module: dict[str, dict[str, list]] = {}
         reached = set(roots)
@@ -138,12 +176,55 @@ def read(key: str = Depends(remember)):
             qualname = function_id[len(module) + 1:]
             for callee in calls_by_module[module].get(qualname, ()):
                 sym = resolver.resolve_qualified(callee, Ctx(module, qualname))
+                if not (isinstance(sym, DefSym) and sym.kind == "function"):
+                    sym = SharedMutableState.method_called(index, module, qualname, callee)
                 if isinstance(sym, DefSym) and sym.kind == "function":
                     target = f"{sym.module}.{sym.qualname}"
                     if target not in reached:
                         reached.add(target)
                         queue.append(target)
         return reached
+
+    @staticmethod
+    def method_called(index, module: str, qualname: str, callee) -> DefSym | None:
+        """The project method behind `self.m()`, `param.m()` (a parameter typed with, or depending on, a
+        project class) and `self.attr.m()` (`attr` received by the constructor under that name, typed)."""
+        if not isinstance(callee, AttributeExpr):
+            return None
+        facts = index.facts(module)
+        function = facts.functions.get(qualname) if facts is not None else None
+        if function is None:
+            return None
+        resolver = index.resolver
+        receiver = callee.value
+        owner = None
+        if isinstance(receiver, NameExpr):
+            if receiver.name == "self" and function.class_qualname:
+                owner = DefSym(module, function.class_qualname, "class")
+            else:
+                owner = SharedMutableState.parameter_class(resolver, function, receiver.name, Ctx(module, function.scope))
+        elif (isinstance(receiver, AttributeExpr) and isinstance(receiver.value, NameExpr)
+              and receiver.value.name == "self" and function.class_qualname):
+            init = facts.functions.get(f"{function.class_qualname}.__init__")
+            if init is not None:
+                owner = SharedMutableState.parameter_class(resolver, init, receiver.attr, Ctx(module, init.scope))
+        return resolver.find_method(owner, callee.attr) if owner is not None else None
+
+    @staticmethod
+    def parameter_class(resolver, function, name: str, ctx: Ctx) -> DefSym | None:
+        """The project class a parameter holds: its annotation's type, or the class it `Depends()` on."""
+        parameter = next((p for p in function.parameters if p.name == name), None)
+        if parameter is None:
+            return None
+        dependency = resolver.dependency_of(parameter, ctx, parameter.default, ctx)
+        if dependency is not None:
+            expr, expr_ctx = dependency[1], dependency[2]
+        else:
+            (expr, expr_ctx), _ = resolver.annotation_parts(parameter.annotation, ctx)
+        if expr is None:
+            return None
+        sym = resolver.class_of(resolver.resolve_qualified(expr, expr_ctx))
+        return sym if isinstance(sym, DefSym) and sym.kind == "class" else None
 
     @staticmethod
     def request_path_functions(graph) -> set[str]:
