@@ -79,6 +79,8 @@ def test_mermaid(analyze_project):
         "    class n3 kind_endpoint",
         "    classDef kind_unresolved fill:#fee2e2,stroke:#b91c1c,stroke-dasharray:4",
         "    class n4 kind_unresolved",
+        "    classDef yields stroke:#0f766e,stroke-width:2px,stroke-dasharray:6 2",
+        "    class n1 yields",
     ]
 
 

@@ -77,6 +77,8 @@ def render_dot(view: GraphView) -> str:
 
     def node_line(node: ViewNode, indent: str) -> str:
         attributes = dict(_DOT_STYLES.get(node.kind, _DOT_STYLES["provider"]))
+        if node.yields and node.kind != "module":
+            attributes.update(peripheries="2", color="#0f766e")  # a teardown runs after the response
         attributes["tooltip"] = node.id
         if node.findings:
             attributes.update(color=FINDING_COLOR, penwidth="2", tooltip=f"{node.id}: {' '.join(node.findings)}")
@@ -151,6 +153,10 @@ def render_mermaid(view: GraphView) -> str:
         if members:
             lines.append(f"    classDef kind_{kind} {style}")
             lines.append(f"    class {','.join(members)} kind_{kind}")
+    yielding = [ids[node.id] for node in view.nodes if node.yields and node.kind != "module"]
+    if yielding:
+        lines.append("    classDef yields stroke:#0f766e,stroke-width:2px,stroke-dasharray:6 2")
+        lines.append(f"    class {','.join(yielding)} yields")
     flagged = [ids[node.id] for node in view.nodes if node.findings]
     if flagged:
         lines.append(f"    classDef finding stroke:{FINDING_COLOR},stroke-width:3px")
