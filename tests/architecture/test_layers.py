@@ -12,7 +12,7 @@ from pathlib import Path
 import wirelint
 
 PACKAGE = Path(wirelint.__file__).parent
-LAYERS = ["analyzer", "rules", "report", "cli"]  # lowest first
+LAYERS = ["analyzer", "rules", "report", "runtime", "cli"]  # lowest first; runtime imports user code
 
 
 def imports_of(path: Path) -> set[str]:

@@ -120,6 +120,7 @@ def test_runtime_side_on_a_handwritten_project(worker, tmp_path):
         "@router.get('/items')\ndef items(p=Depends(partial(paged, 5))):\n    return []\n"
         "app = FastAPI()\napp.include_router(router, prefix='/api')\n"
     )
+    path = str(package / "main.py")
     assert worker.document(tmp_path, "oracle_hand.main:app") == {
         "routes": [["oracle_hand.main.items", ["GET"], "/api/r/items"]],
         "edges": [
@@ -128,6 +129,17 @@ def test_runtime_side_on_a_handwritten_project(worker, tmp_path):
             ["oracle_hand.main.items", "oracle_hand.main.paged", "param"],
             ["oracle_hand.main.paged", "oracle_hand.main.get_db", "param"],
         ],
+        "parameters": [
+            ["oracle_hand.main.checker", "oracle_hand.main.get_db", "db"],
+            ["oracle_hand.main.items", "oracle_hand.main.paged", "p"],
+            ["oracle_hand.main.paged", "oracle_hand.main.get_db", "db"],
+        ],
+        "nodes": {
+            "oracle_hand.main.checker": {"kind": "instance", "yields": False, "path": path, "line": 7},
+            "oracle_hand.main.get_db": {"kind": "provider", "yields": True, "path": path, "line": 3},
+            "oracle_hand.main.items": {"kind": "endpoint", "yields": False, "path": path, "line": 12},
+            "oracle_hand.main.paged": {"kind": "provider", "yields": False, "path": path, "line": 5},
+        },
     }
 
 

@@ -101,6 +101,24 @@ CacheDirOption = Annotated[
 ]
 
 
+AppOption = Annotated[Optional[str], typer.Option(
+    "--app", help="IMPORTS AND RUNS your app (opt-in): MODULE:ATTR such as app.main:app or app.main:create_app(), "
+                  "for the graph exactly as FastAPI builds it.")]
+AppRootOption = Annotated[Path, typer.Option("--app-root", help="Where --app's module is imported from.")]
+
+
+def load_runtime_graph(reference: str, root: Path):
+    """The graph FastAPI builds for a running app (imported in a child process); errors are one line."""
+    from ..runtime import RuntimeGraphError, runtime_graph
+
+    typer.echo(f"wirelint: importing {reference} to read the graph FastAPI builds (--app runs your code; "
+               "wirelint's static analysis never does)", err=True)
+    try:
+        return runtime_graph(reference, root)
+    except RuntimeGraphError as error:
+        raise fail(str(error)) from None
+
+
 def run_analysis(paths: list[Path] | None, jobs: int | None, no_cache: bool, cache_dir: Path, config,
                  force_exclude: bool = False):
     from ..analyzer import analyze
@@ -135,6 +153,8 @@ def graph(
     collapse: Annotated[bool, typer.Option(
         "--collapse", help="One node per module: the shape of a large app at a glance.")] = False,
     no_findings: Annotated[bool, typer.Option("--no-findings", help="Do not run the rules to mark findings.")] = False,
+    app_reference: AppOption = None,
+    app_root: AppRootOption = Path("."),
     jobs: JobsOption = None,
     no_cache: NoCacheOption = False,
     cache_dir: CacheDirOption = DEFAULT_CACHE_DIR,
@@ -148,17 +168,25 @@ def graph(
 
     if format in (GraphFormat.png,) and output is None and sys.stdout.isatty():
         raise fail("--format png writes binary data: give --output FILE")
-    config = read_config()
-    index = run_analysis(paths, jobs, no_cache, cache_dir, config)
     findings = []
-    if not no_findings and format is not GraphFormat.json:
-        findings = list(build_report(index, select_rules(None, None, config), config).findings)
-    title = "wirelint: " + ", ".join(str(p) for p in (paths or [Path(".")]))
+    if app_reference is not None:
+        if paths:
+            raise fail("--app builds the graph of a running app: give no PATHS with it")
+        dependency_graph = load_runtime_graph(app_reference, app_root)
+        modules: list[str] = []
+        title = f"wirelint: {app_reference} (as FastAPI built it at run time)"
+    else:
+        config = read_config()
+        index = run_analysis(paths, jobs, no_cache, cache_dir, config)
+        dependency_graph, modules = index.graph, list(index.sources)
+        if not no_findings and format is not GraphFormat.json:
+            findings = list(build_report(index, select_rules(None, None, config), config).findings)
+        title = "wirelint: " + ", ".join(str(p) for p in (paths or [Path(".")]))
     if format is GraphFormat.json and not (route or focus or hide_unresolved or collapse or depth is not None):
-        write_output(render_graph_json(index), output)
+        write_output(render_graph_json(dependency_graph), output)
         return
     try:
-        view = build_view(index.graph, findings, modules=list(index.modules), title=title, route=route,
+        view = build_view(dependency_graph, findings, modules=modules, title=title, route=route,
                           focus=focus, depth=depth, reverse=reverse, hide_unresolved=hide_unresolved,
                           cluster=cluster.value, collapse=collapse)
     except ViewError as error:
@@ -167,8 +195,8 @@ def graph(
         if format is GraphFormat.json:
             if collapse:
                 raise fail("--collapse draws a picture; --format json always lists every callable")
-            shown = None if len(view.nodes) == len(index.graph) else {node.id for node in view.nodes}
-            text: str | bytes = render_graph_json(index, shown)
+            shown = None if len(view.nodes) == len(dependency_graph) else {node.id for node in view.nodes}
+            text: str | bytes = render_graph_json(dependency_graph, shown)
         elif format is GraphFormat.dot:
             text = render_dot(view)
         elif format in (GraphFormat.svg, GraphFormat.png):
@@ -265,6 +293,8 @@ def check(
         "--write-baseline", help="Record every current finding in this file (and exit 0).")] = None,
     force_exclude: Annotated[bool, typer.Option(
         "--force-exclude", help="Apply exclude and .gitignore to files named on the command line too.")] = False,
+    app_reference: AppOption = None,
+    app_root: AppRootOption = Path("."),
     jobs: JobsOption = None,
     no_cache: NoCacheOption = False,
     cache_dir: CacheDirOption = DEFAULT_CACHE_DIR,
@@ -317,6 +347,15 @@ def check(
         renderer = {CheckFormat.json: render_json, CheckFormat.github: render_github,
                     CheckFormat.junit: render_junit, CheckFormat.gitlab: render_gitlab}
         text = renderer[format](report)
+    if app_reference is not None:
+        from ..runtime.crosscheck import cross_check, render_cross_check
+
+        section = render_cross_check(cross_check(index.graph, load_runtime_graph(app_reference, app_root),
+                                                 app_reference))
+        if format in (CheckFormat.text, CheckFormat.concise):
+            text += "\n" + section
+        else:
+            typer.echo(section, err=True, nl=False)  # machine formats stay parseable on stdout
     write_output(text, output_file)
     if report.findings and not exit_zero:
         raise typer.Exit(1)

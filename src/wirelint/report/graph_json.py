@@ -10,10 +10,10 @@ from ..analyzer.project import ProjectIndex
 GRAPH_JSON_VERSION = 1
 
 
-def graph_document(index: ProjectIndex, shown: set[str] | None = None) -> dict:
+def graph_document(source: ProjectIndex | DependencyGraph, shown: set[str] | None = None) -> dict:
     """Nodes and edges sorted by id and by (source, target, via, location): byte-stable for one input.
     `shown` keeps only those nodes and the edges between them (a focused view)."""
-    graph: DependencyGraph = index.graph
+    graph: DependencyGraph = source if isinstance(source, DependencyGraph) else source.graph
     nodes = []
     for node in graph.nodes():
         if shown is not None and node.id not in shown:
@@ -49,7 +49,7 @@ def graph_document(index: ProjectIndex, shown: set[str] | None = None) -> dict:
     return {"version": GRAPH_JSON_VERSION, "nodes": nodes, "edges": edges}
 
 
-def render_graph_json(index: ProjectIndex, shown: set[str] | None = None) -> str:
+def render_graph_json(index: ProjectIndex | DependencyGraph, shown: set[str] | None = None) -> str:
     """The document with one node or edge per line: readable and diffable, and encoded by json's C encoder
     (an indented dump goes through the pure-Python one, which costs more than a warm analysis)."""
     document = graph_document(index, shown)
