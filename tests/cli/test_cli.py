@@ -419,3 +419,23 @@ def test_a_directory_named_explicitly_is_analyzed_even_when_gitignored(project):
     assert (everything.returncode, everything.stdout) == (0, "All clear: 0 files checked, no findings.\n")
     assert everything.stderr.splitlines() == [
         "wirelint: warning: no Python files found in . (all excluded, or none there)"]
+
+
+def test_runs_sharing_a_cache_agree_and_a_corrupt_cache_is_rebuilt(tmp_path):
+    import shutil
+
+    shutil.copytree(Path(__file__).resolve().parents[2] / "sample_app", tmp_path / "sample_app",
+                    ignore=shutil.ignore_patterns("__pycache__", "*.db"))
+    command = [sys.executable, "-m", "wirelint", "check", "sample_app", "-f", "concise", "--cache-dir", "shared"]
+    runs = [subprocess.Popen(command, cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+            for _ in range(4)]
+    outputs = [run.communicate() for run in runs]
+    assert [run.returncode for run in runs] == [1, 1, 1, 1]
+    assert len({stdout for stdout, _ in outputs}) == 1 and all(stderr == "" for _, stderr in outputs)
+    expected = outputs[0][0]
+    assert expected.splitlines()[-1].startswith("Found 13 findings")
+    for name in ("facts.pickle", "result.pickle", "findings.pickle"):
+        (tmp_path / "shared" / name).write_bytes(b"\x80\x05not a pickle")
+    rebuilt = subprocess.run(command, cwd=tmp_path, capture_output=True, text=True)
+    assert (rebuilt.returncode, rebuilt.stdout, rebuilt.stderr) == (1, expected, "")
+    assert [p.name for p in (tmp_path / "shared").iterdir() if p.name.startswith(".tmp")] == []
