@@ -151,6 +151,20 @@ def large_view(node_count: int = 500, edge_count: int = 1500, seed: int = 7) -> 
     return {"title": "large", "nodes": nodes, "edges": edges, "findings": [], "hidden": 0}
 
 
+def fan_in_view(sources: int = 300, providers: int = 20, cluster: bool = False, seed: int = 3) -> dict:
+    """`sources` endpoints (in 15 modules) that each use one to three of `providers` providers: the shape of a
+    real app's graph, whose first layer is hundreds of nodes tall."""
+    rng = random.Random(seed)
+    nodes = [node(f"app.routes.r{i % 15:02d}.ep{i:03d}", "endpoint", f"ep{i:03d}", [f"GET /things/{i}"])
+             for i in range(sources)]
+    nodes += [node(f"app.deps.p{j:02d}", "provider", f"p{j:02d}") for j in range(providers)]
+    for item in nodes:
+        item["cluster"] = item["module"] if cluster else None
+    edges = [edge(nodes[i]["id"], nodes[sources + j]["id"], parameters=["dep"])
+             for i in range(sources) for j in sorted(rng.sample(range(providers), rng.randint(1, 3)))]
+    return {"title": "fan-in", "nodes": nodes, "edges": edges, "findings": [], "hidden": 0}
+
+
 def sample_app_view(cluster: str = "none") -> dict:
     """The view `wirelint graph --format html` draws for the bundled sample app."""
     from wirelint.analyzer import analyze
@@ -493,6 +507,70 @@ def test_a_large_graph_is_laid_out_quickly(open_page, tmp_path):
         spans.sort()
         assert all(top >= previous_bottom for (_, previous_bottom), (top, _) in zip(spans, spans[1:]))
     page.screenshot(path=str(tmp_path / "large.png"))
+    assert graph.errors == []
+
+
+def node_boxes(page) -> list[tuple[str, float, float, float, float]]:
+    """(id, x, y, width, height) of every drawn node, in the drawing's coordinates."""
+    return [tuple(box) for box in page.eval_on_selector_all("g.node", """nodes => nodes.map(n => {
+        const m = n.transform.baseVal.consolidate().matrix, r = n.querySelector('rect');
+        return [n.dataset.id, m.e, m.f, r.width.baseVal.value, r.height.baseVal.value]; })""")]
+
+
+@pytest.mark.parametrize("cluster", [False, True])
+def test_a_very_tall_layer_is_split_into_columns(open_page, tmp_path, cluster):
+    view = fan_in_view(cluster=cluster)
+    graph = open_page(view)
+    page = graph.page
+    assert page.locator("g.node").count() == len(view["nodes"])
+    assert page.locator("path.edge").count() == len(view["edges"])
+    assert float(page.get_attribute("#graph", "data-layout-ms")) < 1000
+    boxes = node_boxes(page)
+    left, top = min(x for _, x, _, _, _ in boxes), min(y for _, _, y, _, _ in boxes)
+    right, bottom = max(x + w for _, x, _, w, _ in boxes), max(y + h for _, _, y, _, h in boxes)
+    # one column of 300 endpoints would be about 50 times as tall as wide
+    assert (bottom - top) / (right - left) < 1.5
+    ordered = sorted(boxes, key=lambda box: box[1])
+    for index, (_, x, y, width, height) in enumerate(ordered):  # no two boxes overlap
+        for other, x2, y2, width2, height2 in ordered[index + 1:]:
+            if x2 >= x + width:
+                break
+            assert y2 >= y + height or y >= y2 + height2, f"{other} overlaps another node"
+    columns: dict[float, list[tuple[float, str]]] = {}
+    for node_id, x, y, width, _ in boxes:
+        columns.setdefault(round(x + width / 2, 1), []).append((y, node_id))
+    endpoint_columns = {centre for centre, members in columns.items() if any(".routes." in i for _, i in members)}
+    assert len(endpoint_columns) >= 4
+    if cluster:  # a cluster's nodes are next to each other in every column
+        module_of = {item["id"]: item["cluster"] for item in view["nodes"]}
+        for members in columns.values():
+            runs = [module_of[node_id] for _, node_id in sorted(members)]
+            runs = [name for index, name in enumerate(runs) if not index or runs[index - 1] != name]
+            assert len(runs) == len(set(runs))
+        assert page.locator("g.cluster").count() >= 15
+    assert node_boxes(open_page(view).page) == boxes  # the same layout every time
+    page.screenshot(path=str(tmp_path / "fan-in.png"))
+    assert graph.errors == []
+
+
+def test_a_huge_graph_opens_at_a_readable_scale_and_fit_shows_it_all(open_page):
+    graph = open_page(fan_in_view(), width=1600, height=1000)
+    page = graph.page
+    _, _, opened = graph.transform()
+    assert opened >= 0.6  # 10px text is 6px or more
+    assert page.is_visible("#view-note")
+    assert "Fit shows all 320 nodes" in page.text_content("#view-note")
+    canvas = page.locator("#graph").bounding_box()
+    first = min(node_boxes(page), key=lambda box: (box[1], box[2]))[0]
+    shown = page.locator(f'g.node[data-id="{first}"] rect.box').bounding_box()
+    assert canvas["x"] <= shown["x"] and shown["x"] + shown["width"] <= canvas["x"] + canvas["width"]
+    assert canvas["y"] <= shown["y"] and shown["y"] + shown["height"] <= canvas["y"] + canvas["height"]
+    page.click("#zoom-fit")
+    assert graph.transform()[2] < opened
+    assert page.is_hidden("#view-note")
+    drawing = page.locator("#viewport").bounding_box()
+    assert drawing["x"] >= canvas["x"] and drawing["x"] + drawing["width"] <= canvas["x"] + canvas["width"] + 1
+    assert drawing["y"] >= canvas["y"] and drawing["y"] + drawing["height"] <= canvas["y"] + canvas["height"] + 1
     assert graph.errors == []
 
 

@@ -2,8 +2,10 @@
 
 `render_html` turns the JSON-able document of `GraphView.to_dict()` into one HTML file that needs no network:
 the page's own CSS and JavaScript are inline, and the script lays the graph out itself (a layered,
-left-to-right Sugiyama layout) and draws it as SVG with pan, zoom, search, highlighting of what a node
-depends on and what depends on it, a findings list and each rule's explanation.
+left-to-right Sugiyama layout whose over-tall layers, such as hundreds of endpoints, are dealt out over several
+columns so the drawing has about the window's proportions) and draws it as SVG with pan, zoom, search,
+highlighting of what a node depends on and what depends on it, a findings list and each rule's explanation.
+A graph too big to read when fitted to the window opens on its first columns at a readable scale.
 
 Every string of the view comes from the analyzed source code, so none of it is written as markup: the view is
 embedded as JSON in a `<script type="application/json">` block with `<`, `>` and `&` escaped (it can never
@@ -86,6 +88,7 @@ _PAGE = """<!DOCTYPE html>
 <button type="button" id="zoom-in" title="Zoom in (wheel up)">+</button>
 <button type="button" id="zoom-out" title="Zoom out (wheel down)">&#8722;</button>
 <button type="button" id="zoom-fit" title="Fit the whole graph">Fit</button>
+<span id="view-note" hidden></span>
 </div>
 <p id="empty" hidden></p>
 <noscript><p class="noscript">This page draws the graph with JavaScript; enable it to see the graph.</p></noscript>
@@ -136,6 +139,8 @@ body { display: flex; overflow: hidden; color: var(--fg); background: var(--canv
   background: #fff; color: var(--fg); font: 600 15px FONT; cursor: pointer; box-shadow: 0 1px 2px rgba(15,23,42,.08); }
 #toolbar button:hover { background: #f3f4f6; }
 #toolbar #zoom-fit { font-size: 12px; }
+#view-note { align-self: center; padding: 4px 9px; border: 1px solid var(--border); border-radius: 7px;
+  background: rgba(255,255,255,.92); color: var(--muted); font-size: 12px; }
 #empty, .noscript { position: absolute; top: 40%; left: 0; right: 0; text-align: center; color: var(--muted);
   font-size: 15px; margin: 0; }
 #panel { flex: 0 0 390px; height: 100%; overflow-y: auto; background: var(--panel);
@@ -283,7 +288,9 @@ var NODE_MAX_WIDTH = 280, NODE_MIN_WIDTH = 70, NODE_PAD_X = 11, NODE_PAD_Y = 6;
 var MAX_DETAIL_LINES = 4;
 var LAYER_GAP = 118, NODE_GAP = 16, DUMMY_GAP = 7, MARGIN = 40;
 var CLUSTER_PAD = 10, CLUSTER_LABEL = 18, CLUSTER_TINTS = 6;
-var ORDER_SWEEPS = 12, POSITION_SWEEPS = 8;
+var ORDER_SWEEPS = 12, FIRST_SWEEPS = 6, POSITION_SWEEPS = 8;
+var LEGIBLE_SCALE = 0.4, READABLE_SCALE = 0.6;  // 10px text: 4px when fitted at least, 6px when opened
+var MIN_COLUMN = 12, TALL_ENOUGH = 1.5, PIECE_SHARE = 0.6, CLUSTER_BLOCK = 2 * CLUSTER_PAD + CLUSTER_LABEL + 12;
 
 var dataBlock = document.getElementById("wirelint-data");
 var data = JSON.parse(dataBlock.textContent);
@@ -466,7 +473,7 @@ function measureNode(node) {
 // ---------------------------------------------------------------- layered layout
 
 // Positions of every node and edge route: a layered (Sugiyama) layout, left to right, for a window of `canvas`
-// size (used only for its proportions).
+// size (used only for its proportions): a layer far taller than that is split into several columns.
 function computeLayout(canvas) {
   var n = nodes.length;
   var links = edges.filter(function (edge) { return edge.source !== edge.target; });
@@ -528,152 +535,291 @@ function computeLayout(canvas) {
   var layerCount = 0;
   for (var k = 0; k < n; k++) layerCount = Math.max(layerCount, layer[k] + 1);
 
-  // 3. Vertices: the nodes, plus one dummy per layer an edge passes through (so long edges are routed too).
-  //    Everything per vertex lives in typed arrays: a 500-node graph can have ten thousand dummies.
+  // 3. Vertices and their order. A layer much taller than the window allows (hundreds of endpoints) is split
+  //    into several columns first; see `planColumns` and `stagger`.
   var clusterIds = new Map(), clusterNames = [];
   nodes.map(function (node) { return node.cluster; }).filter(function (c) { return c !== null; }).sort()
     .forEach(function (name) {
       if (!clusterIds.has(name)) { clusterIds.set(name, clusterNames.length); clusterNames.push(name); }
     });
-  var total = n;
-  links.forEach(function (edge) { total += Math.max(0, layer[edge.to.index] - layer[edge.from.index] - 1); });
-  var vLayer = new Int32Array(total), vCluster = new Int32Array(total), vPos = new Int32Array(total);
-  var vW = new Float64Array(total), vH = new Float64Array(total), vY = new Float64Array(total);
-  var vWeight = new Float64Array(total);
+  var hasClusters = clusterNames.length > 0;
+  var nodeCluster = new Int32Array(n);
   nodes.forEach(function (node, index) {
     measureNode(node);
-    vLayer[index] = layer[index];
-    vCluster[index] = node.cluster === null ? -1 : clusterIds.get(node.cluster);
-    vW[index] = node.w;
-    vH[index] = node.h;
-    vWeight[index] = 1;
+    nodeCluster[index] = node.cluster === null ? -1 : clusterIds.get(node.cluster);
   });
-  var segmentFrom = [], segmentTo = [], nextVertex = n;
-  links.forEach(function (edge) {
-    var a = edge.from.index, b = edge.to.index;
-    var shared = vCluster[a] >= 0 && vCluster[a] === vCluster[b] ? vCluster[a] : -1;
-    var chain = [a];
-    for (var l = layer[a] + 1; l < layer[b]; l++) {
-      vLayer[nextVertex] = l;
-      vCluster[nextVertex] = shared;
-      vWeight[nextVertex] = 2;
-      chain.push(nextVertex++);
-    }
-    chain.push(b);
-    for (var c = 0; c + 1 < chain.length; c++) { segmentFrom.push(chain[c]); segmentTo.push(chain[c + 1]); }
-    edge.chain = chain;
-  });
-  function adjacency(keys, values) {  // compressed rows: neighbours of v are list[start[v] .. start[v + 1])
-    var start = new Int32Array(total + 1), list = new Int32Array(keys.length);
-    for (var i = 0; i < keys.length; i++) start[keys[i] + 1]++;
-    for (var j = 0; j < total; j++) start[j + 1] += start[j];
-    var fill = start.slice(0, total);
-    for (var m = 0; m < keys.length; m++) list[fill[keys[m]]++] = values[m];
-    return { start: start, list: list };
-  }
-  var down = adjacency(segmentFrom, segmentTo), up = adjacency(segmentTo, segmentFrom);
-  function isDummy(v) { return v >= n; }
+  var clusterSum = new Float64Array(clusterNames.length), clusterCount = new Int32Array(clusterNames.length);
 
-  // Initial order: layer 0 by cluster and input order, then each layer in order of first use from the left.
-  var byLayer = [], layers = [];
-  for (var L = 0; L < layerCount; L++) { byLayer.push([]); layers.push([]); }
-  for (var vertex = 0; vertex < total; vertex++) byLayer[vLayer[vertex]].push(vertex);
-  var seen = new Uint8Array(total);
-  if (layerCount) {
-    layers[0] = byLayer[0].slice().sort(function (a, b) { return (vCluster[a] - vCluster[b]) || (a - b); });
-    layers[0].forEach(function (v) { seen[v] = 1; });
-  }
-  for (var l0 = 0; l0 + 1 < layerCount; l0++) {
-    layers[l0].forEach(function (v) {
-      for (var j = down.start[v]; j < down.start[v + 1]; j++) {
-        var w = down.list[j];
-        if (!seen[w]) { seen[w] = 1; layers[l0 + 1].push(w); }
+  // The vertices of a layering (`layerOf`, `count` layers): the nodes, plus a dummy in every layer an edge passes
+  // through, so long edges are routed too. Edges into the same node share their dummies: they run as one lane
+  // (a bundle) instead of a broom of parallel curves. Everything per vertex lives in typed arrays.
+  function buildGraph(layerOf, count, nodeSeed) {
+    var laneLayer = [], laneCluster = [], laneSeed = [], laneUses = [], laneOf = new Map();
+    var stride = clusterNames.length + 1;
+    links.forEach(function (edge) {
+      var a = edge.from.index, b = edge.to.index;
+      var shared = nodeCluster[a] >= 0 && nodeCluster[a] === nodeCluster[b] ? nodeCluster[a] : -1;
+      var chain = [a];
+      for (var l = layerOf[a] + 1; l < layerOf[b]; l++) {
+        var laneKey = (b * count + l) * stride + shared + 1, lane = laneOf.get(laneKey);
+        if (lane === undefined) {
+          lane = n + laneLayer.length;
+          laneOf.set(laneKey, lane);
+          laneLayer.push(l); laneCluster.push(shared); laneSeed.push(0); laneUses.push(0);
+        }
+        if (nodeSeed) laneSeed[lane - n] += (nodeSeed[a] + nodeSeed[b]) / 2;
+        laneUses[lane - n]++;
+        chain.push(lane);
+      }
+      chain.push(b);
+      edge.chain = chain;
+    });
+    var total = n + laneLayer.length;
+    var g = {
+      total: total, layerCount: count, vLayer: new Int32Array(total), vCluster: new Int32Array(total),
+      vPos: new Int32Array(total), vW: new Float64Array(total), vH: new Float64Array(total),
+      vWeight: new Float64Array(total), seed: nodeSeed ? new Float64Array(total) : null
+    };
+    for (var v = 0; v < total; v++) {
+      var lane = v - n;
+      g.vLayer[v] = v < n ? layerOf[v] : laneLayer[lane];
+      g.vCluster[v] = v < n ? nodeCluster[v] : laneCluster[lane];
+      g.vW[v] = v < n ? nodes[v].w : 0;
+      g.vH[v] = v < n ? nodes[v].h : 0;
+      g.vWeight[v] = v < n ? 1 : 2;
+      if (nodeSeed) g.seed[v] = v < n ? nodeSeed[v] : laneSeed[lane] / laneUses[lane];
+    }
+    var segmentFrom = [], segmentTo = [], segments = new Set();
+    links.forEach(function (edge) {
+      var chain = edge.chain;
+      for (var c = 0; c + 1 < chain.length; c++) {
+        var segment = chain[c] * total + chain[c + 1];
+        if (segments.has(segment)) continue;
+        segments.add(segment);
+        segmentFrom.push(chain[c]);
+        segmentTo.push(chain[c + 1]);
       }
     });
-    byLayer[l0 + 1].forEach(function (v) { if (!seen[v]) { seen[v] = 1; layers[l0 + 1].push(v); } });
+    function adjacency(keys, values) {  // compressed rows: neighbours of v are list[start[v] .. start[v + 1])
+      var start = new Int32Array(total + 1), list = new Int32Array(keys.length);
+      for (var i = 0; i < keys.length; i++) start[keys[i] + 1]++;
+      for (var j = 0; j < total; j++) start[j + 1] += start[j];
+      var fill = start.slice(0, total);
+      for (var m = 0; m < keys.length; m++) list[fill[keys[m]]++] = values[m];
+      return { start: start, list: list };
+    }
+    g.down = adjacency(segmentFrom, segmentTo);
+    g.up = adjacency(segmentTo, segmentFrom);
+    return g;
   }
-  function numberPositions(row) { for (var r = 0; r < row.length; r++) vPos[row[r]] = r; }
-  layers.forEach(numberPositions);
 
-  // 4. Ordering: barycenter sweeps (clusters kept together in every layer), keeping the fewest crossings.
-  var hasClusters = clusterNames.length > 0;
-  var key = new Float64Array(total), groupKey = new Float64Array(total), groupId = new Int32Array(total);
-  var clusterSum = new Float64Array(clusterNames.length), clusterCount = new Int32Array(clusterNames.length);
-  function byKey(a, b) { return (key[a] - key[b]) || (vPos[a] - vPos[b]); }
-  function byGroupThenKey(a, b) {
-    return (groupKey[a] - groupKey[b]) || (groupId[a] - groupId[b]) || (key[a] - key[b]) || (vPos[a] - vPos[b]);
-  }
-  function sweepLayer(row, neighbours) {
-    var start = neighbours.start, list = neighbours.list, r, v;
-    for (r = 0; r < row.length; r++) {
-      v = row[r];
-      var from = start[v], to = start[v + 1];
-      if (from === to) { key[v] = vPos[v]; continue; }
-      var sum = 0;
-      for (var j = from; j < to; j++) sum += vPos[list[j]];
-      key[v] = sum / (to - from);
+  // 4. Ordering: barycenter sweeps (clusters kept together in every layer), keeping the fewest crossings. The
+  //    first order is `g.seed` when there is one, else layer 0 by cluster and input order, then each layer in
+  //    order of first use from the left.
+  function orderGraph(g, sweeps) {
+    var total = g.total, vLayer = g.vLayer, vCluster = g.vCluster, vPos = g.vPos, down = g.down, up = g.up;
+    var key = new Float64Array(total), groupKey = new Float64Array(total), groupId = new Int32Array(total);
+    function numberPositions(row) { for (var r = 0; r < row.length; r++) vPos[row[r]] = r; }
+    function byKey(a, b) { return (key[a] - key[b]) || (vPos[a] - vPos[b]); }
+    function byGroupThenKey(a, b) {
+      return (groupKey[a] - groupKey[b]) || (groupId[a] - groupId[b]) || (key[a] - key[b]) || (vPos[a] - vPos[b]);
     }
-    if (hasClusters) {
-      for (r = 0; r < row.length; r++) {
-        v = row[r];
-        if (vCluster[v] >= 0) { clusterSum[vCluster[v]] = 0; clusterCount[vCluster[v]] = 0; }
+    function arrange(row) {  // sorts `row` by `key`, each cluster's vertices together at their mean key
+      var r, v;
+      if (hasClusters) {
+        for (r = 0; r < row.length; r++) {
+          v = row[r];
+          if (vCluster[v] >= 0) { clusterSum[vCluster[v]] = 0; clusterCount[vCluster[v]] = 0; }
+        }
+        for (r = 0; r < row.length; r++) {
+          v = row[r];
+          if (vCluster[v] >= 0) { clusterSum[vCluster[v]] += key[v]; clusterCount[vCluster[v]]++; }
+        }
+        for (r = 0; r < row.length; r++) {
+          v = row[r];
+          var cluster = vCluster[v];
+          groupKey[v] = cluster < 0 ? key[v] : clusterSum[cluster] / clusterCount[cluster];
+          groupId[v] = cluster;
+        }
+        row.sort(byGroupThenKey);
+      } else {
+        row.sort(byKey);
       }
-      for (r = 0; r < row.length; r++) {
-        v = row[r];
-        if (vCluster[v] >= 0) { clusterSum[vCluster[v]] += key[v]; clusterCount[vCluster[v]]++; }
-      }
-      for (r = 0; r < row.length; r++) {
-        v = row[r];
-        var cluster = vCluster[v];
-        groupKey[v] = cluster < 0 ? key[v] : clusterSum[cluster] / clusterCount[cluster];
-        groupId[v] = cluster;
-      }
-      row.sort(byGroupThenKey);
-    } else {
-      row.sort(byKey);
+      numberPositions(row);
     }
-    numberPositions(row);
-  }
-  var widest = 1;
-  layers.forEach(function (row) { widest = Math.max(widest, row.length); });
-  var tree = new Int32Array(widest + 1), scratch = [];
-  function crossings() {  // inversions between adjacent layers, counted with a Fenwick tree
-    var count = 0;
-    for (var l = 0; l + 1 < layers.length; l++) {
-      var row = layers[l], size = layers[l + 1].length, inserted = 0;
-      tree.fill(0, 0, size + 1);
+    function sweepLayer(row, neighbours) {
+      var start = neighbours.start, list = neighbours.list;
       for (var r = 0; r < row.length; r++) {
-        var v = row[r], from = down.start[v], to = down.start[v + 1];
-        scratch.length = 0;
-        for (var j = from; j < to; j++) scratch.push(vPos[down.list[j]]);
-        if (scratch.length > 1) scratch.sort(function (a, b) { return a - b; });
-        var q, i;
-        for (q = 0; q < scratch.length; q++) {
-          var atMost = 0;  // entries so far at positions <= p
-          for (i = scratch[q] + 1; i > 0; i -= i & -i) atMost += tree[i];
-          count += inserted - atMost;
-        }
-        for (q = 0; q < scratch.length; q++) {
-          for (i = scratch[q] + 1; i <= size; i += i & -i) tree[i]++;
-          inserted++;
+        var v = row[r], from = start[v], to = start[v + 1];
+        if (from === to) { key[v] = vPos[v]; continue; }
+        var sum = 0;
+        for (var j = from; j < to; j++) sum += vPos[list[j]];
+        key[v] = sum / (to - from);
+      }
+      arrange(row);
+    }
+
+    var byLayer = [], layers = [], L, vertex;
+    for (L = 0; L < g.layerCount; L++) { byLayer.push([]); layers.push([]); }
+    for (vertex = 0; vertex < total; vertex++) byLayer[vLayer[vertex]].push(vertex);
+    if (g.seed) {
+      layers = byLayer;
+      for (vertex = 0; vertex < total; vertex++) key[vertex] = g.seed[vertex];
+    } else {
+      var seen = new Uint8Array(total);
+      if (g.layerCount) {
+        layers[0] = byLayer[0].slice().sort(function (a, b) { return (vCluster[a] - vCluster[b]) || (a - b); });
+        layers[0].forEach(function (v) { seen[v] = 1; });
+      }
+      for (L = 0; L + 1 < g.layerCount; L++) {
+        layers[L].forEach(function (v) {
+          for (var j = down.start[v]; j < down.start[v + 1]; j++) {
+            var w = down.list[j];
+            if (!seen[w]) { seen[w] = 1; layers[L + 1].push(w); }
+          }
+        });
+        byLayer[L + 1].forEach(function (v) { if (!seen[v]) { seen[v] = 1; layers[L + 1].push(v); } });
+      }
+      layers.forEach(function (row) { row.forEach(function (v, r) { key[v] = r; }); });
+    }
+    layers.forEach(function (row) { numberPositions(row); arrange(row); });
+
+    var widest = 1;
+    layers.forEach(function (row) { widest = Math.max(widest, row.length); });
+    var tree = new Int32Array(widest + 1), scratch = [];
+    function crossings() {  // inversions between adjacent layers, counted with a Fenwick tree
+      var count = 0;
+      for (var l = 0; l + 1 < layers.length; l++) {
+        var row = layers[l], size = layers[l + 1].length, inserted = 0;
+        tree.fill(0, 0, size + 1);
+        for (var r = 0; r < row.length; r++) {
+          var v = row[r], from = down.start[v], to = down.start[v + 1];
+          scratch.length = 0;
+          for (var j = from; j < to; j++) scratch.push(vPos[down.list[j]]);
+          if (scratch.length > 1) scratch.sort(function (a, b) { return a - b; });
+          var q, i;
+          for (q = 0; q < scratch.length; q++) {
+            var atMost = 0;  // entries so far at positions <= p
+            for (i = scratch[q] + 1; i > 0; i -= i & -i) atMost += tree[i];
+            count += inserted - atMost;
+          }
+          for (q = 0; q < scratch.length; q++) {
+            for (i = scratch[q] + 1; i <= size; i += i & -i) tree[i]++;
+            inserted++;
+          }
         }
       }
+      return count;
     }
-    return count;
+    var best = layers.map(function (row) { return row.slice(); }), bestCrossings = crossings(), stale = 0;
+    for (var sweep = 0; sweep < sweeps && bestCrossings > 0 && stale < 4; sweep++) {
+      if (sweep % 2 === 0) for (var d = 1; d < layers.length; d++) sweepLayer(layers[d], up);
+      else for (var back = layers.length - 2; back >= 0; back--) sweepLayer(layers[back], down);
+      var now = crossings();
+      if (now < bestCrossings) {
+        bestCrossings = now;
+        best = layers.map(function (row) { return row.slice(); });
+        stale = 0;
+      } else stale++;
+    }
+    best.forEach(numberPositions);
+    return { layers: best, crossings: bestCrossings, widest: widest };
   }
-  var best = layers.map(function (row) { return row.slice(); }), bestCrossings = crossings(), stale = 0;
-  for (var sweep = 0; sweep < ORDER_SWEEPS && bestCrossings > 0 && stale < 4; sweep++) {
-    if (sweep % 2 === 0) for (var d = 1; d < layers.length; d++) sweepLayer(layers[d], up);
-    else for (var back = layers.length - 2; back >= 0; back--) sweepLayer(layers[back], down);
-    var now = crossings();
-    if (now < bestCrossings) {
-      bestCrossings = now;
-      best = layers.map(function (row) { return row.slice(); });
-      stale = 0;
-    } else stale++;
+
+  // How many columns each layer takes. The drawing's proportions are estimated from the nodes alone; when it
+  // would be much taller than the window, every layer of more than `cap` nodes is split into enough columns
+  // to hold at most `cap` each, `cap` chosen (12 or more) to bring the proportions closest to the window's.
+  function planColumns() {
+    var parts = new Int32Array(layerCount), count = new Int32Array(layerCount);
+    var height = new Float64Array(layerCount), width = new Float64Array(layerCount), banded = new Set();
+    for (var v = 0; v < n; v++) {
+      var l = layer[v];
+      parts[l] = 1;
+      count[l]++;
+      height[l] += nodes[v].h + NODE_GAP;
+      width[l] = Math.max(width[l], nodes[v].w);
+      if (nodeCluster[v] >= 0 && !banded.has(nodeCluster[v] * layerCount + l)) {
+        banded.add(nodeCluster[v] * layerCount + l);
+        height[l] += CLUSTER_BLOCK;
+      }
+    }
+    var tallest = 0;
+    for (var t = 0; t < layerCount; t++) tallest = Math.max(tallest, count[t]);
+    var wanted = canvas && canvas.width > 0 && canvas.height > 0 ? canvas.height / canvas.width : 0.75;
+    function proportion(cap) {
+      var high = 0, wide = 2 * MARGIN - LAYER_GAP;
+      for (var l = 0; l < layerCount; l++) {
+        var columns = count[l] > cap ? Math.ceil(count[l] / cap) : 1;
+        high = Math.max(high, height[l] / columns);
+        wide += columns * (width[l] + LAYER_GAP);
+      }
+      return (high + 2 * MARGIN) / wide;
+    }
+    var plan = { split: false, parts: parts, cap: tallest };
+    if (tallest <= MIN_COLUMN || proportion(tallest) <= wanted * TALL_ENOUGH) return plan;
+    var bestScore = Infinity;
+    for (var cap = tallest; cap >= MIN_COLUMN; cap--) {
+      var now = proportion(cap), score = Math.abs(Math.log(now / wanted));
+      if (score < bestScore) { bestScore = score; plan.cap = cap; } else if (now < wanted) break;
+    }
+    for (var s = 0; s < layerCount; s++) {
+      if (count[s] > plan.cap) { parts[s] = Math.ceil(count[s] / plan.cap); plan.split = true; }
+    }
+    return plan;
   }
-  layers = best;
-  layers.forEach(numberPositions);
+
+  // The layering with every split layer's nodes dealt out over its columns, taken in the order found for the
+  // unsplit layering: each piece (a node, or a run of one cluster's nodes, cut to fit) goes to the column that
+  // is shortest so far, so neighbours in that order sit side by side and at about the same height ("staggered",
+  // like Graphviz's unflatten), the edges stay short and a cluster stays together. Every node keeps a `seed`:
+  // where it was in its layer, for the first order of the new layering.
+  function stagger(rows, plan) {
+    var newLayer = new Int32Array(n), seed = new Float64Array(n), base = 0;
+    var limit = Math.max(1, Math.ceil(plan.cap * PIECE_SHARE));
+    rows.forEach(function (row, l) {
+      var real = row.filter(function (v) { return v < n; }), columns = plan.parts[l];
+      real.forEach(function (v, r) { seed[v] = (r + 0.5) / real.length; newLayer[v] = base; });
+      if (columns <= 1) { base++; return; }
+      var pieces = [];
+      real.forEach(function (v) {
+        var last = pieces[pieces.length - 1];
+        if (last && nodeCluster[v] >= 0 && last.cluster === nodeCluster[v]) last.members.push(v);
+        else pieces.push({ cluster: nodeCluster[v], members: [v] });
+      });
+      var fill = new Float64Array(columns), column = new Int32Array(n);
+      pieces.forEach(function (piece) {
+        var size = piece.members.length, cuts = Math.ceil(size / limit);
+        for (var p = 0; p < cuts; p++) {
+          var shortest = 0;
+          for (var c = 1; c < columns; c++) if (fill[c] < fill[shortest] - 0.5) shortest = c;
+          piece.members.slice(Math.floor(p * size / cuts), Math.floor((p + 1) * size / cuts)).forEach(function (v) {
+            column[v] = shortest;
+            fill[shortest] += nodes[v].h + NODE_GAP;
+          });
+          if (piece.cluster >= 0) fill[shortest] += CLUSTER_BLOCK;
+        }
+      });
+      var used = [];  // columns left empty are dropped
+      for (var c = 0; c < columns; c++) if (fill[c] > 0) used.push(c);
+      real.forEach(function (v) { newLayer[v] = base + used.indexOf(column[v]); });
+      base += used.length;
+    });
+    return { layer: newLayer, count: base, seed: seed };
+  }
+
+  var plan = planColumns(), graph;
+  if (plan.split) {
+    var staggered = stagger(orderGraph(buildGraph(layer, layerCount, null), FIRST_SWEEPS).layers, plan);
+    graph = buildGraph(staggered.layer, staggered.count, staggered.seed);
+  } else {
+    graph = buildGraph(layer, layerCount, null);
+  }
+  var ordered = orderGraph(graph, ORDER_SWEEPS);
+  var total = graph.total, vLayer = graph.vLayer, vCluster = graph.vCluster, vPos = graph.vPos;
+  var vW = graph.vW, vH = graph.vH, vWeight = graph.vWeight, down = graph.down, up = graph.up;
+  var vY = new Float64Array(total), layers = ordered.layers, bestCrossings = ordered.crossings;
+  var widest = ordered.widest;
+  function isDummy(v) { return v >= n; }
 
   // 5. Rows: y of every vertex. Each layer is a sequence of blocks (one node, one dummy, or the run of a
   //    cluster's vertices); blocks move toward their neighbours' height with the order and gaps kept
@@ -740,8 +886,17 @@ function computeLayout(canvas) {
         weight += w;
       }
       if (weight > 0) { targets[b] = sum / weight - block.before; weights[b] = weight; }
-      else { targets[b] = block.top - block.before; weights[b] = 0.01; }
+      else { targets[b] = NaN; weights[b] = 0.01; }
     }
+    // a block with no neighbours (an isolated node) packs against the block before it (or after it)
+    var carried = NaN, f;
+    for (f = 0; f < blocks.length; f++) {
+      if (isNaN(targets[f])) targets[f] = carried; else carried = targets[f];
+    }
+    for (f = blocks.length - 1, carried = NaN; f >= 0; f--) {
+      if (isNaN(targets[f])) targets[f] = carried; else carried = targets[f];
+    }
+    for (f = 0; f < blocks.length; f++) if (isNaN(targets[f])) targets[f] = blocks[f].top - blocks[f].before;
     var solved = isotonic(targets, weights, blocks.length);
     for (var c = 0; c < blocks.length; c++) blocks[c].top = solved[c] + blocks[c].before;
     placeBlocks(blocks);
@@ -788,7 +943,7 @@ function computeLayout(canvas) {
         var left = columnX[l] + (columnWidth[l] - width) / 2, right = left + width;
         var segment = open.get(cluster);
         if (!segment) {
-          segment = { layer: l, top: vY[v], bottom: vY[v] + vH[v], left: left, right: right };
+          segment = { layer: l, top: vY[v], bottom: vY[v] + vH[v], left: left, right: right, real: false };
           open.set(cluster, segment);
           segmentsOf[cluster].push(segment);
         }
@@ -796,8 +951,17 @@ function computeLayout(canvas) {
         segment.bottom = Math.max(segment.bottom, vY[v] + vH[v]);
         segment.left = Math.min(segment.left, left);
         segment.right = Math.max(segment.right, right);
+        if (!isDummy(v)) segment.real = true;
       });
     });
+    var finish = function (run, cluster) {  // a run's ends that hold only edges are left out
+      var first = 0, last = run.length - 1;
+      while (first <= last && !run[first].real) first++;
+      while (last >= first && !run[last].real) last--;
+      if (first <= last) {
+        clusterShapes.push({ name: clusterNames[cluster], cluster: cluster, segments: run.slice(first, last + 1) });
+      }
+    };
     segmentsOf.forEach(function (segments, cluster) {
       var run = [], labelWidth = textWidth(shortModule(clusterNames[cluster]), FONTS.cluster) + 16;
       segments.forEach(function (segment, s) {
@@ -812,13 +976,11 @@ function computeLayout(canvas) {
         var joined = previous && segment.layer === previous.layer + 1
           && segment.top < previous.bottom && previous.top < segment.bottom;
         if (run.length && !joined) {
-          clusterShapes.push({ name: clusterNames[cluster], cluster: cluster, segments: run });
+          finish(run, cluster);
           run = [];
         }
         run.push(segment);
-        if (s === segments.length - 1) {
-          clusterShapes.push({ name: clusterNames[cluster], cluster: cluster, segments: run });
-        }
+        if (s === segments.length - 1) finish(run, cluster);
       });
     });
   }
@@ -860,8 +1022,13 @@ function computeLayout(canvas) {
       var difference = centre(a.toward) - centre(b.toward);
       return difference || (vPos[a.toward] - vPos[b.toward]) || (a.edge.index - b.edge.index);
     });
+    var slots = 0;  // edges that share their next lane share a port
+    ports.forEach(function (port, p) {
+      if (!p || port.toward !== ports[p - 1].toward || !isDummy(port.toward)) slots++;
+      port.slot = slots - 1;
+    });
     var inset = Math.min(6, node.h / 4), span = node.h - 2 * inset;
-    ports.forEach(function (port, p) { port.edge[field] = node.y + inset + span * (p + 0.5) / ports.length; });
+    ports.forEach(function (port) { port.edge[field] = node.y + inset + span * (port.slot + 0.5) / slots; });
   }
   nodes.forEach(function (node) {
     assignPorts(rightPorts[node.index], node, "fromPort");
@@ -879,8 +1046,10 @@ function computeLayout(canvas) {
   });
 
   var width = x - layerGap + MARGIN + 40, height = maxY + shift + MARGIN;
+  var columnEnds = columnX.map(function (left, l) { return left + columnWidth[l] + CLUSTER_PAD + 8; });
   return {
-    width: Math.max(width, 200), height: Math.max(height, 120), shapes: clusterShapes, crossings: bestCrossings
+    width: Math.max(width, 200), height: Math.max(height, 120), shapes: clusterShapes, crossings: bestCrossings,
+    columnEnds: columnEnds
   };
 }
 
@@ -1063,7 +1232,8 @@ function drawClusters(parent, shapes) {
 
 // ---------------------------------------------------------------- pan and zoom
 
-var view = { x: 0, y: 0, k: 1 }, bounds = { width: 200, height: 120 };
+var view = { x: 0, y: 0, k: 1 }, bounds = { width: 200, height: 120, columnEnds: [] };
+var viewNote = document.getElementById("view-note");
 function applyView() {
   svg.classList.toggle("far", view.k < 0.55);
   var scale = Math.round(view.k * 10000) / 10000;
@@ -1075,21 +1245,43 @@ function canvasSize() {
 }
 function zoomAt(px, py, factor) {
   var k = Math.min(4, Math.max(0.03, view.k * factor));
+  hideViewNote();
   view.x = px - (px - view.x) * (k / view.k);
   view.y = py - (py - view.y) * (k / view.k);
   view.k = k;
   applyView();
 }
+function fitScale(size) {
+  return Math.max(0.03, Math.min(1.25, (size.width - 40) / bounds.width, (size.height - 40) / bounds.height));
+}
 function fit(knownSize) {
   var size = knownSize && knownSize.width ? knownSize : canvasSize();
-  var k = Math.min(1.25, (size.width - 40) / bounds.width, (size.height - 40) / bounds.height);
-  view.k = Math.max(0.03, k);
+  view.k = fitScale(size);
   view.x = (size.width - bounds.width * view.k) / 2;
   view.y = (size.height - bounds.height * view.k) / 2;
+  hideViewNote();
+  applyView();
+}
+function hideViewNote() { viewNote.hidden = true; }
+// The first view: the whole graph when its text would still be legible, else the first columns at a readable
+// scale (as many whole columns as fit the window's width), from the top of what they hold; Fit shows it all.
+function openingView(size) {
+  if (fitScale(size) >= LEGIBLE_SCALE || !bounds.columnEnds.length) { fit(size); return; }
+  var room = size.width - 40, columns = 1;
+  while (columns < bounds.columnEnds.length && room / bounds.columnEnds[columns] >= READABLE_SCALE) columns++;
+  var right = bounds.columnEnds[columns - 1], top = Infinity;
+  view.k = Math.max(READABLE_SCALE, Math.min(1, room / right));
+  nodes.forEach(function (node) { if (node.x + node.w <= right) top = Math.min(top, node.y); });
+  view.x = 20;
+  view.y = 56 - Math.max(0, (isFinite(top) ? top : 0) - CLUSTER_PAD - CLUSTER_LABEL - 12) * view.k;
+  viewNote.textContent = "Showing part of the graph at a readable size \u00b7 Fit shows all "
+    + plural(nodes.length, "node", "nodes");
+  viewNote.hidden = false;
   applyView();
 }
 function centerOn(node) {
   var size = canvasSize();
+  hideViewNote();
   view.k = Math.max(view.k, 0.9);
   view.x = size.width / 2 - (node.x + node.w / 2) * view.k;
   view.y = size.height / 2 - (node.y + node.h / 2) * view.k;
@@ -1106,7 +1298,7 @@ svg.addEventListener("pointermove", function (event) {
   if (!drag) return;
   var dx = event.clientX - drag.x, dy = event.clientY - drag.y;
   if (!drag.moved && dx * dx + dy * dy > 16) { drag.moved = true; svg.classList.add("panning"); }
-  if (drag.moved) { view.x = drag.viewX + dx; view.y = drag.viewY + dy; applyView(); }
+  if (drag.moved) { view.x = drag.viewX + dx; view.y = drag.viewY + dy; hideViewNote(); applyView(); }
 });
 function endDrag(event) {
   if (!drag) return;
@@ -1542,7 +1734,7 @@ try {
   var started = performance.now();
   var laidOut = computeLayout(sizeBeforeDrawing);
   var layoutDone = performance.now();
-  bounds = { width: laidOut.width, height: laidOut.height };
+  bounds = { width: laidOut.width, height: laidOut.height, columnEnds: laidOut.columnEnds };
   var clusterLayer = svgEl("g", { "class": "clusters" }), edgeLayer = svgEl("g", { "class": "edges" });
   var labelLayer = svgEl("g", { "class": "edge-labels" }), nodeLayer = svgEl("g", { "class": "nodes" });
   drawClusters(clusterLayer, laidOut.shapes);
@@ -1558,7 +1750,7 @@ try {
     empty.textContent = "No nodes to draw.";
     empty.hidden = false;
   }
-  fit(sizeBeforeDrawing);
+  openingView(sizeBeforeDrawing);
 } catch (error) {
   var failure = document.getElementById("empty");
   failure.textContent = "Could not draw the graph: " + (error && error.message ? error.message : String(error));
