@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import ast
 import re
+import warnings
 
 import libcst as cst
 
@@ -56,28 +57,59 @@ _POSITIONED = (cst.FunctionDef, cst.ClassDef, cst.Param, cst.Call, cst.Lambda, c
 
 def collect_module(module: str, path: str, data: bytes, is_package: bool) -> ModuleFacts:
     """Parse `data` and collect its facts; a file that does not decode or parse gives a failed ModuleFacts."""
+    with warnings.catch_warnings():  # `"\d"` and the like: Python warns the code's authors, not wirelint's users
+        warnings.simplefilter("ignore")  # (and under -W error, a warning must not become wirelint's exception)
+        return _collect_module(module, path, data, is_package)
+
+
+def _collect_module(module: str, path: str, data: bytes, is_package: bool) -> ModuleFacts:
     try:
         source = decode_source(data)
     except SourceDecodeError as error:
-        return ModuleFacts.failed(module, path, is_package, ParseErrorFacts(str(error), 1, 1))
+        return ModuleFacts.failed(module, path, is_package, ParseErrorFacts(str(error), error.line, error.column))
+    # Python's own parser first: it refuses nesting no interpreter compiles (more than 200 brackets, or
+    # deeper than its recursion guard) in milliseconds, where libcst takes time and memory quadratic in the
+    # depth and overflows the C stack (a segmentation fault) a few thousand levels down.
+    try:
+        python_tree: ast.Module | None = ast.parse(source)
+    except SyntaxError as error:
+        if error.msg == _TOO_MANY_PARENTHESES:
+            return ModuleFacts.failed(module, path, is_package,
+                                      ParseErrorFacts(error.msg, error.lineno or 1, error.offset or 1))
+        python_tree = None  # maybe syntax newer than this interpreter's: libcst decides
+    except (RecursionError, MemoryError):
+        return ModuleFacts.failed(module, path, is_package, ParseErrorFacts(_TOO_DEEP, 1, 1))
+    except ValueError:
+        python_tree = None
     try:
         tree = parse_module(source)
     except cst.ParserSyntaxError as error:
         return ModuleFacts.failed(module, path, is_package, _syntax_error(source, path, error))
     except RecursionError:
-        return ModuleFacts.failed(module, path, is_package, ParseErrorFacts("source nested too deeply", 1, 1))
+        return ModuleFacts.failed(module, path, is_package, ParseErrorFacts(_TOO_DEEP, 1, 1))
     try:
-        python_tree = ast.parse(source)
-        spans = anchored_positions(tree, python_tree, _POSITIONED)
-    except (SyntaxError, ValueError, RecursionError, MemoryError, PositionMismatch):
-        python_tree = None
+        return _facts(module, path, is_package, source, tree, python_tree)
+    except RecursionError:  # valid Python, but deeper than the collectors' recursion allows
+        return ModuleFacts.failed(module, path, is_package, ParseErrorFacts(_TOO_DEEP, 1, 1))
+
+
+_TOO_MANY_PARENTHESES = "too many nested parentheses"  # CPython's limit (200 levels), the same in 3.11-3.14
+_TOO_DEEP = "source nested too deeply"
+
+
+def _facts(module: str, path: str, is_package: bool, source: str, tree: cst.Module,
+           python_tree: ast.Module | None) -> ModuleFacts:
+    spans = None
+    if python_tree is not None:
+        try:
+            spans = anchored_positions(tree, python_tree, _POSITIONED)
+        except PositionMismatch:
+            python_tree = None
+    if spans is None:
         spans = positions_of(tree, _POSITIONED)
     collector = _Collector(module, path, is_package, spans)
     writes, calls = function_body_facts(python_tree)
-    try:
-        collector.walk_statements(tree.body)
-    except RecursionError:
-        return ModuleFacts.failed(module, path, is_package, ParseErrorFacts("source nested too deeply", 1, 1))
+    collector.walk_statements(tree.body)
     return ModuleFacts(
         module=module,
         path=path,

@@ -13,8 +13,11 @@ when it needs more.
 
 from __future__ import annotations
 
+import errno
 import os
 import re
+import stat
+import warnings
 from dataclasses import dataclass
 from fnmatch import fnmatch
 from functools import lru_cache
@@ -49,6 +52,16 @@ class SourceFile:
     aliases: tuple[str, ...] = ()
 
 
+def read_source(path: Path) -> bytes:
+    """The bytes of a source file. Anything but a regular file raises OSError instead of being read: a FIFO
+    named `x.py` would block the run forever, a symlink to `/dev/zero` would never end."""
+    descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))  # opening a FIFO must not wait
+    with open(descriptor, "rb") as handle:
+        if not stat.S_ISREG(os.fstat(descriptor).st_mode):
+            raise OSError(errno.EINVAL, "not a regular file", str(path))
+        return handle.read()
+
+
 def might_matter(data: bytes) -> bool:
     """Whether a file can declare or use FastAPI dependency injection (cheap, conservative)."""
     if any(word in data for word in _MATTERS_WORDS):
@@ -57,12 +70,13 @@ def might_matter(data: bytes) -> bool:
 
 
 def discover(paths: list[str | Path], exclude: tuple[str, ...] = (), *, respect_gitignore: bool = True,
-             force_exclude: bool = False) -> list[SourceFile]:
+             force_exclude: bool = False, unreadable: list[tuple[str, str]] | None = None) -> list[SourceFile]:
     """Python files under `paths`, sorted by display path; raises DiscoveryError for a missing path.
 
     Directories skip hidden and tool folders, `exclude` patterns and (`respect_gitignore`) what the
     `.gitignore` files of the repository ignore. A file named explicitly is analyzed even when excluded or
-    ignored, unless `force_exclude` (pre-commit and editors pass file names)."""
+    ignored, unless `force_exclude` (pre-commit and editors pass file names). Folders that cannot be listed
+    are appended to `unreadable` as (display path, reason): their files are missing, never silently."""
     cwd = Path.cwd()
     _package_of.cache_clear()  # folders may have gained or lost an __init__.py since the last run
     ignores = GitIgnores() if respect_gitignore else None
@@ -74,7 +88,7 @@ def discover(paths: list[str | Path], exclude: tuple[str, ...] = (), *, respect_
     for raw in paths:
         root = Path(raw).absolute()
         if not root.exists():
-            raise DiscoveryError(f"path does not exist: {raw}")
+            raise DiscoveryError(f"{'broken symbolic link' if root.is_symlink() else 'path does not exist'}: {raw}")
         if root.is_file():
             if root.suffix not in (".py", ".pyi"):
                 raise DiscoveryError(f"not a Python file: {raw}")
@@ -82,6 +96,8 @@ def discover(paths: list[str | Path], exclude: tuple[str, ...] = (), *, respect_
                     skipped(parent, True) for parent in _parents_below(root, cwd)))):
                 seen.setdefault(root, _source_file(root, None, cwd))
             continue
+        if not root.is_dir():
+            raise DiscoveryError(f"not a file or directory: {raw}")
         # A directory named explicitly is analyzed even when git ignores it (as ripgrep does): its
         # ancestors' .gitignore files then do not apply below it, and only exclude patterns do.
         root_ignores = ignores if ignores is not None and not ignores.inside_ignored(root) else None
@@ -89,7 +105,13 @@ def discover(paths: list[str | Path], exclude: tuple[str, ...] = (), *, respect_
         def skipped_below(path: Path, is_dir: bool) -> bool:
             return _excluded(path, exclude) or (root_ignores is not None and root_ignores.ignored(path, is_dir))
 
-        for directory, subdirs, files in os.walk(root):
+        def unlisted(error: OSError) -> None:
+            if unreadable is not None:
+                folder = Path(error.filename or root)
+                display = folder.relative_to(cwd).as_posix() if folder.is_relative_to(cwd) else folder.as_posix()
+                unreadable.append((display or ".", error.strerror or str(error)))
+
+        for directory, subdirs, files in os.walk(root, onerror=unlisted):
             subdirs[:] = sorted(
                 d
                 for d in subdirs
@@ -268,6 +290,12 @@ def _dotted_expr(text: str) -> NameExpr | AttributeExpr:
 
 def scan_top_level(source_file: SourceFile, text: str) -> ModuleFacts:
     """Top-level names of a module without parsing it: imports (with targets), defs, classes, assignments."""
+    with warnings.catch_warnings():  # the few `ast.parse` calls below: Python's warnings about the code are not ours
+        warnings.simplefilter("ignore")
+        return _scan_top_level(source_file, text)
+
+
+def _scan_top_level(source_file: SourceFile, text: str) -> ModuleFacts:
     bindings: dict[str, Binding] = {}
     stars: list[str] = []
     last_offset, last_line = 0, 1

@@ -23,7 +23,20 @@ _CODING_RE = re.compile(rb"^[ \t\f]*#.*?coding[:=][ \t]*([-\w.]+)")
 
 
 class SourceDecodeError(ValueError):
-    pass
+    def __init__(self, message: str, line: int = 1, column: int = 1) -> None:
+        super().__init__(message)
+        self.line, self.column = line, column  # where the offending byte is (1-based)
+
+
+def _decode_error(message: str, data: bytes, offset: int, encoding: str) -> SourceDecodeError:
+    """The error at byte `offset`, with its line and column as Python counts them (\\n, \\r\\n or \\r end a line)."""
+    breaks = list(_LINE_BREAK_RE.finditer(data, 0, offset))
+    start = breaks[-1].end() if breaks else 0
+    column = len(data[start:offset].decode(encoding, errors="replace")) + 1
+    return SourceDecodeError(message, len(breaks) + 1, column)
+
+
+_LINE_BREAK_RE = re.compile(rb"\r\n|\r|\n")
 
 
 def decode_source(data: bytes) -> str:
@@ -39,13 +52,14 @@ def decode_source(data: bytes) -> str:
                 encoding = match.group(1).decode("ascii", "replace")
                 break
     if b"\x00" in data:
-        raise SourceDecodeError("source contains NUL bytes")
+        raise _decode_error("source contains NUL bytes", data, data.index(b"\x00"), "utf-8")
     try:
         return data.decode(encoding)
     except LookupError:
         raise SourceDecodeError(f"unknown encoding {encoding!r}") from None
     except UnicodeDecodeError as error:
-        raise SourceDecodeError(f"cannot decode as {encoding}: {error.reason} at byte {error.start}") from None
+        raise _decode_error(f"cannot decode as {encoding}: {error.reason} at byte {error.start}", data,
+                            error.start, "utf-8") from None
 
 
 def parse_module(source: str) -> cst.Module:

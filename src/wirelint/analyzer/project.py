@@ -7,6 +7,7 @@ hash, and builds the dependency graph. Modules the resolver reaches that were on
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import os
 import pickle
@@ -16,12 +17,12 @@ from multiprocessing import get_context
 from pathlib import Path
 
 from .. import __version__
-from .discovery import SourceFile, discover, might_matter, scan_top_level
+from .discovery import SourceFile, discover, might_matter, read_source, scan_top_level
 from .models import ModuleFacts, ParseErrorFacts
 from .resolve import ModuleSource
 
 # Bump when the facts' shape or the collectors' output changes: old cache entries are then ignored.
-FACTS_SCHEMA = 24
+FACTS_SCHEMA = 25
 _PARALLEL_THRESHOLD = 16
 
 
@@ -128,22 +129,26 @@ def _collect(job: tuple[str, str, str, bool]) -> ModuleFacts:
 
     module, display, path, is_package = job
     try:
-        data = Path(path).read_bytes()
+        data = read_source(Path(path))
     except OSError as error:
-        return ModuleFacts.failed(module, display, is_package, ParseErrorFacts(f"cannot read: {error}", 1, 1))
+        return ModuleFacts.failed(module, display, is_package, unreadable(error))
     return collect_module(module, display, data, is_package)
+
+
+def unreadable(error: OSError) -> ParseErrorFacts:
+    """`cannot read: Permission denied`: the reason alone, the finding already names the file."""
+    return ParseErrorFacts(f"cannot read: {error.strerror or error}", 1, 1)
 
 
 def _first_look_job(source: SourceFile) -> ModuleFacts:
     """A file's first look, in a worker: full facts when it can matter, else a scan of its top-level names."""
     try:
-        data = source.path.read_bytes()
+        data = read_source(source.path)
     except OSError as error:
-        return ModuleFacts.failed(source.module, source.display, source.is_package,
-                                  ParseErrorFacts(f"cannot read: {error}", 1, 1))
+        return ModuleFacts.failed(source.module, source.display, source.is_package, unreadable(error))
     if not might_matter(data):
         try:
-            return scan_top_level(source, data.decode("utf-8"))
+            return scan_top_level(source, data.decode("utf-8-sig"))  # -sig: a BOM must not hide line 1
         except UnicodeDecodeError:
             pass  # the full path reports the encoding problem
     from .collectors import collect_module
@@ -172,6 +177,7 @@ class ProjectIndex(ModuleSource):
         self.parsed_on_demand = 0
         self.skipped = 0
         self.run_key: str | None = None  # identifies every file's content and the tool version (with a cache)
+        self.unreadable_directories: tuple[tuple[str, str], ...] = ()  # (display path, reason): files unseen
 
     @property
     def modules(self) -> dict[str, ModuleFacts]:
@@ -238,7 +244,9 @@ def analyze(
     from .build import build_graph
     from .resolve import Resolver
 
-    files = discover(paths, exclude, respect_gitignore=respect_gitignore, force_exclude=force_exclude)
+    unreadable: list[tuple[str, str]] = []
+    files = discover(paths, exclude, respect_gitignore=respect_gitignore, force_exclude=force_exclude,
+                     unreadable=unreadable)
     cache = FactsCache(Path(cache_dir)) if cache_dir is not None else None
     sources: dict[str, SourceFile] = {}
     aliases: dict[str, str] = {}
@@ -246,10 +254,18 @@ def analyze(
     contents: dict[str, bytes | OSError] = {}
     for source in files:
         if source.module in sources:
-            continue  # two files with one module name: the first by path wins, as on one sys.path
+            # Two files with one module name (`svc_a/main.py` and `svc_b/main.py`, services without
+            # __init__.py): on one sys.path the first would shadow the other, but each runs somewhere, so the
+            # second is analyzed too, under its namespace name or else its path, never silently dropped.
+            name = next((alias for alias in source.aliases if alias not in sources), None)
+            if name is None:
+                name = source.display.removesuffix(".py").removesuffix("/__init__").replace("/", ".")
+            if name in sources:
+                continue
+            source = dataclasses.replace(source, module=name)
         sources[source.module] = source
         try:
-            data = source.path.read_bytes()
+            data = read_source(source.path)
         except OSError as error:
             contents[source.module] = error
             digests[source.module] = f"unreadable:{error}"
@@ -263,7 +279,8 @@ def analyze(
         return _first_look(sources, contents, digests, cache, jobs)
 
     index = ProjectIndex(files, sources, aliases, digests, cache, load_modules)
-    run_key = _run_key(sources, digests) if cache is not None else None
+    index.unreadable_directories = tuple(sorted(set(unreadable)))
+    run_key = _run_key(sources, digests, index.unreadable_directories) if cache is not None else None
     index.run_key = run_key
     result = cache.load_result(run_key) if cache is not None else None
     if result is not None:
@@ -283,8 +300,9 @@ def analyze(
     return index
 
 
-def _run_key(sources: dict[str, SourceFile], digests: dict[str, str]) -> str:
-    hasher = hashlib.blake2b(f"{__version__}|{FACTS_SCHEMA}".encode(), digest_size=20)
+def _run_key(sources: dict[str, SourceFile], digests: dict[str, str],
+             unreadable: tuple[tuple[str, str], ...] = ()) -> str:
+    hasher = hashlib.blake2b(f"{__version__}|{FACTS_SCHEMA}|{unreadable!r}".encode(), digest_size=20)
     for name in sorted(sources):
         source = sources[name]
         hasher.update(f"\0{name}|{source.display}|{source.is_package}|{','.join(source.aliases)}|"
@@ -301,9 +319,7 @@ def _first_look(sources: dict[str, SourceFile], contents: dict[str, bytes | OSEr
     for name, source in sources.items():
         data = contents[name]
         if isinstance(data, OSError):
-            modules[name] = ModuleFacts.failed(
-                source.module, source.display, source.is_package, ParseErrorFacts(f"cannot read: {data}", 1, 1)
-            )
+            modules[name] = ModuleFacts.failed(source.module, source.display, source.is_package, unreadable(data))
             continue
         key = FactsCache.key(source, digests[name], "first") if cache else None
         cached = cache.load(key) if cache and key else None

@@ -7,7 +7,9 @@ from collections import Counter
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import quote
 
+from ..analyzer.discovery import read_source
 from ..rules.base import Finding
 
 CHECK_JSON_VERSION = 1
@@ -72,11 +74,13 @@ def render_concise(report: Report, *, summary: bool = True) -> str:
     return "".join(line + "\n" for line in lines)
 
 
-_CONTROL_RE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+_CONTROL_RE = re.compile(r"[\x00-\x08\x0a-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
 
 
 def visible(text: str) -> str:
-    """Control characters (terminal escapes, bidi overrides) shown as `\\x1b`-style escapes, never emitted."""
+    """Control characters (terminal escapes, bidi overrides, line breaks: a file named `x\\n...` must not
+    forge a line of its own) shown as `\\x1b`-style escapes, never emitted; so are the lone surrogates that
+    stand for the undecodable bytes of a file name (`caf\\udce9.py`), which no UTF-8 output can encode."""
     return _CONTROL_RE.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)
 
 
@@ -122,7 +126,7 @@ def make_report(findings: list[Finding], files: int, parse_errors: int) -> Repor
     def line_of(path: str, number: int) -> str | None:
         if path not in cache:
             try:
-                cache[path] = Path(path).read_text(encoding="utf-8", errors="replace").splitlines()
+                cache[path] = python_lines(read_source(Path(path)))
             except OSError:
                 cache[path] = None
         lines = cache[path]
@@ -143,6 +147,24 @@ def make_report(findings: list[Finding], files: int, parse_errors: int) -> Repor
             source_lines[(finding.location.path, finding.location.line)] = text
         kept.append(finding)
     return Report(tuple(kept), files, parse_errors, suppressed=suppressed, source_lines=source_lines)
+
+
+_LINE_BREAK_RE = re.compile(r"\r\n|\r|\n")
+
+
+def python_lines(data: bytes) -> list[str]:
+    """The lines of a source file as Python numbers them: decoded as the interpreter decodes it (BOM, PEP 263
+    coding line), broken only at \\n, \\r\\n and \\r (str.splitlines also breaks at form feeds, \\x1c-\\x1e,
+    \\x85 and \\u2028, which would shift every later line)."""
+    import io
+    import tokenize
+
+    try:
+        encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
+        text = data.decode(encoding, errors="replace")
+    except (SyntaxError, LookupError):
+        text = data.decode("utf-8", errors="replace")
+    return _LINE_BREAK_RE.split(text.removeprefix("\ufeff"))
 
 
 def _summary_line(report: Report) -> str:
@@ -179,7 +201,8 @@ def fingerprints(report: Report) -> dict[Finding, str]:
     for finding in report.findings:
         text = " ".join(report.source_lines.get((finding.location.path, finding.location.line), "").split())
         message = _NUMBERS_RE.sub("#", finding.message)
-        digest = hashlib.sha256(f"{finding.code}\0{finding.location.path}\0{text}\0{message}".encode()).hexdigest()
+        digest = hashlib.sha256(f"{finding.code}\0{finding.location.path}\0{text}\0{message}"
+                                .encode("utf-8", "surrogateescape")).hexdigest()  # file names need not be UTF-8
         base = digest[:24]
         result[finding] = f"{base}:{seen[base]}"
         seen[base] += 1
@@ -235,12 +258,16 @@ def render_sarif(report: Report, rules: list, root_uri: str, version: str) -> st
 
 def _sarif_location(location) -> dict:
     region = {"startLine": max(location.line, 1), "startColumn": max(location.column, 1)}
-    return {"physicalLocation": {"artifactLocation": {"uri": location.path, "uriBaseId": "%SRCROOT%"},
+    # A URI reference: spaces, `%`, `#`, non-ASCII and the raw bytes of a non-UTF-8 file name percent-encoded.
+    uri = quote(location.path.encode("utf-8", "surrogateescape"), safe="/")
+    return {"physicalLocation": {"artifactLocation": {"uri": uri, "uriBaseId": "%SRCROOT%"},
                                  "region": region}}
 
 
 def _escape_data(text: str) -> str:
-    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    """Workflow-command data: `%`, CR and LF percent-encoded as GitHub's toolkit does; other control
+    characters (terminal escapes in the log) and undecodable file-name bytes made visible."""
+    return visible(text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A"))
 
 
 def _escape_property(text: str) -> str:
@@ -279,11 +306,15 @@ def render_junit(report: Report) -> str:
         cases.setdefault((finding.code, finding.location.path), []).append(finding)
     suite = ElementTree.Element("testsuite", name="wirelint", tests=str(len(cases)), failures=str(len(cases)),
                                 errors="0")
+
+    def xml(text: str) -> str:  # what XML 1.0 cannot carry (control characters, surrogates), made visible
+        return visible(text).replace("\ufffe", "\\ufffe").replace("\uffff", "\\uffff")
+
     for (code, path), findings in sorted(cases.items()):
-        case = ElementTree.SubElement(suite, "testcase", classname=code, name=path, file=path)
+        case = ElementTree.SubElement(suite, "testcase", classname=code, name=xml(path), file=xml(path))
         failure = ElementTree.SubElement(case, "failure", type=code,
                                          message=f"{len(findings)} finding{'s' if len(findings) != 1 else ''}")
-        failure.text = "\n".join(f"{f.location.path}:{f.location.line}:{f.location.column}: {f.message}"
+        failure.text = "\n".join(f"{xml(f.location.path)}:{f.location.line}:{f.location.column}: {xml(f.message)}"
                                  for f in findings)
     root = ElementTree.Element("testsuites", name="wirelint", tests=str(len(cases)), failures=str(len(cases)))
     root.append(suite)

@@ -15,7 +15,8 @@ class ParseError(Rule):
     explanation = """\
 ## What it does
 Reports a Python file that wirelint had to read (it uses FastAPI or may declare dependencies) but that does
-not parse or decode. Such a file contributes nothing to the graph, so dependencies it declares are missing.
+not parse or decode or cannot be read, and a folder that cannot be listed. Such a file contributes nothing to
+the graph, so dependencies it declares are missing.
 
 ## Why is this bad?
 A file that does not parse will not import either: the application fails at start-up. It also hides its
@@ -48,3 +49,6 @@ Fix the syntax error (or the encoding declaration); wirelint then analyzes the f
                 f"cannot parse {facts.path}: {error.message}",
                 Location(facts.path, error.line, error.column, error.line, error.column),
             )
+        for path, reason in index.unreadable_directories:  # its files are missing from the graph: say so
+            yield self.finding(f"cannot read directory {path}: {reason}; the files in it are not analyzed",
+                               Location(path, 1, 1, 1, 1))
