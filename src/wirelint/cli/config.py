@@ -52,12 +52,13 @@ def find_pyproject(start: Path) -> Path | None:
         if candidate.is_file():
             try:
                 with open(candidate, "rb") as handle:
-                    if "wirelint" in tomllib.load(handle).get("tool", {}):
-                        return candidate
-            except tomllib.TOMLDecodeError:
-                return candidate  # reported by load_config: a broken project file is not silently skipped
-            except OSError:
-                continue
+                    tool = tomllib.load(handle).get("tool", {})
+                if isinstance(tool, dict) and "wirelint" in tool:
+                    return candidate
+            except (tomllib.TOMLDecodeError, UnicodeDecodeError, OSError):
+                # Reported by load_config: a broken or unreadable project file is not silently skipped (it may
+                # hold the excludes and ignores this run is meant to apply).
+                return candidate
     return None
 
 
@@ -66,6 +67,8 @@ def _codes(value, where: str, rules: list[type[Rule]]) -> tuple[str, ...]:
         raise ConfigError(f"{where} must be a list of rule codes")
     codes = tuple(item.strip().upper() for item in value)
     for code in codes:
+        if not code:
+            raise ConfigError(f"{where}: empty rule code (it would match every rule)")
         if not any(rule.code.startswith(code) for rule in rules):
             raise ConfigError(f"{where}: unknown rule code {code!r}")
     return codes
@@ -77,12 +80,17 @@ def load_config(path: Path | None, rules: list[type[Rule]]) -> Config:
         return Config()
     try:
         with open(path, "rb") as handle:
-            table = tomllib.load(handle).get("tool", {}).get("wirelint", {})
+            tool = tomllib.load(handle).get("tool", {})
     except tomllib.TOMLDecodeError as error:
         raise ConfigError(f"{path}: invalid TOML: {error}") from None
+    except UnicodeDecodeError as error:
+        raise ConfigError(f"{path}: invalid TOML: not UTF-8 ({error.reason} at byte {error.start})") from None
     except OSError as error:
         raise ConfigError(f"{path}: {error.strerror}") from None
+    table = tool.get("wirelint", {}) if isinstance(tool, dict) else {}
     where = f"{path}: [tool.wirelint]"
+    if not isinstance(table, dict):
+        raise ConfigError(f"{where} must be a table of options, not {type(table).__name__} {table!r}")
     unknown = sorted(set(table) - _KEYS)
     if unknown:
         raise ConfigError(f"{where}: unknown key {unknown[0]!r} (expected one of {', '.join(sorted(_KEYS))})")
@@ -116,6 +124,8 @@ def load_config(path: Path | None, rules: list[type[Rule]]) -> Config:
                 raise ConfigError(f"{where}.rules.{key}: unknown option {name!r} (options: {known})")
             if type(value) is not type(option.default):
                 raise ConfigError(f"{where}.rules.{key}.{name} must be a {type(option.default).__name__}")
+            if isinstance(value, int) and value < 0:
+                raise ConfigError(f"{where}.rules.{key}.{name} must be 0 or more, not {value}")
             options.setdefault(rule.code, {})[name] = value
     return Config(
         path=path,
