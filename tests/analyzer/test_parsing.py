@@ -71,3 +71,71 @@ def test_sample_app_files(path):
 
 def test_crlf_and_tabs():
     spans_equal("from fastapi import Depends\r\nclass A:\r\n\tdef f(self,\r\n\t      x=Depends(lambda: 1)):\r\n\t\treturn x\r\n")
+
+
+# --- generated data literals: emptied before libcst sees them, every other position unchanged --------------
+
+from wirelint.analyzer.parsing import without_data_literals  # noqa: E402
+
+ROWS = "".join(f"    ({n}, 'row é {n}', {n * 0.5}, -{n}, None, b'x'),\r\n" for n in range(1200))
+
+
+def _statements(source: str) -> list[str]:
+    return [ast.dump(statement, include_attributes=True) for statement in ast.parse(source).body]
+
+
+def test_data_literals_are_emptied_and_everything_else_keeps_its_position():
+    source = ("from fastapi import Depends\r\n"
+              f"ROWS = [\r\n{ROWS}]; late = Depends(print)\r\n"
+              f"PAIRS = {{\r\n{ROWS.replace('),', '): 1,')}}}\r\n"
+              f"SEEN = {{\r\n{ROWS}}}\r\n"
+              f"ALL = (\r\n{ROWS})\r\n"
+              f"ÉTAT = ['e', {', '.join(str(n) for n in range(6000))}]; after = Depends(print)\r\n"
+              "def c(x=Depends(c)):\r\n    return 1\r\n")
+    slim = without_data_literals(source, ast.parse(source))
+    assert slim is not None and len(slim) < len(source) // 3
+    assert slim.count("\r\n") == source.count("\r\n") and "\n" not in slim.replace("\r\n", "")
+    before, after = ast.parse(source).body, ast.parse(slim).body
+    literals = ("ROWS", "PAIRS", "SEEN", "ALL", "ÉTAT")  # a non-ASCII name: ast counts bytes
+    kinds = {s.targets[0].id: s.value for s in after
+             if isinstance(s, ast.Assign) and getattr(s.targets[0], "id", "") in literals}
+    assert ast.unparse(kinds["ROWS"]) == "[]" and ast.unparse(kinds["PAIRS"]) == "{}"
+    assert ast.unparse(kinds["SEEN"]) == "{0}" and ast.unparse(kinds["ALL"]) == "(0,)"
+    assert ast.unparse(kinds["ÉTAT"]) == "[]"
+    untouched = [ast.dump(s, include_attributes=True) for s in before if not isinstance(s, ast.Assign)
+                 or not isinstance(s.targets[0], ast.Name) or s.targets[0].id not in kinds]
+    assert untouched == [ast.dump(s, include_attributes=True) for s in after if not isinstance(s, ast.Assign)
+                         or not isinstance(s.targets[0], ast.Name) or s.targets[0].id not in kinds]
+    assert len(untouched) == 4  # the import, both `= Depends(print)` after a literal on its line, and `def c`
+    for target in kinds:  # each literal still ends where it ended
+        old = next(s.value for s in before if isinstance(s, ast.Assign) and getattr(s.targets[0], "id", "") == target)
+        assert (kinds[target].end_lineno, kinds[target].end_col_offset) == (old.end_lineno, old.end_col_offset)
+
+
+@pytest.mark.parametrize("literal", [
+    "[" + ", ".join(f"({n}, name_{n})" for n in range(3000)) + "]",  # a name: could be anything
+    "[" + ", ".join(f"Depends(f{n})" for n in range(3000)) + "]",
+    "{" + ", ".join(f"'k{n}': [{n}, g()]" for n in range(3000)) + "}",
+    "(" + ", ".join(f"-(-{n})" for n in range(3000)) + ")",  # an operator on an operator: not a plain number
+    ", ".join(str(n) for n in range(6000)),  # a tuple without parentheses is left as it is
+])
+def test_literals_that_are_not_plain_data_are_kept(literal):
+    source = "x = 1\n" * 40_000 + f"DATA = {literal}\n"
+    assert without_data_literals(source, ast.parse(source)) is None
+
+
+def test_small_files_and_short_literals_are_not_searched():
+    short = f"ROWS = [{', '.join(str(n) for n in range(100))}]\n"
+    assert without_data_literals(short * 3000, ast.parse(short * 3000)) is None  # a long file of short literals
+    big = f"ROWS = [{', '.join(str(n) for n in range(30_000))}]\n"
+    assert len(big) < 200_000 and without_data_literals(big, ast.parse(big)) is None
+
+
+def test_a_generated_data_module_is_analyzed_and_its_findings_kept(tmp_path):
+    from wirelint.analyzer.collectors import collect_module
+
+    source = ("from fastapi import Depends\n" + f"ROWS = [\n{ROWS.replace(chr(13), '')}]\n" * 4
+              + "def c(x=Depends(c)):\n    return 1\n")
+    facts = collect_module("gen", "gen.py", source.encode(), False)
+    assert facts.parse_error is None and facts.line_count == source.count("\n")
+    assert facts.functions["c"].location.line == 2 + 4 * 1202

@@ -46,6 +46,7 @@ from .parsing import (
     decode_source,
     parse_module,
     positions_of,
+    without_data_literals,
 )
 
 ROUTE_DECORATORS = frozenset(
@@ -81,6 +82,11 @@ def _collect_module(module: str, path: str, data: bytes, is_package: bool) -> Mo
         return ModuleFacts.failed(module, path, is_package, ParseErrorFacts(_TOO_DEEP, 1, 1))
     except ValueError:
         python_tree = None
+    if python_tree is not None and (slim := without_data_literals(source, python_tree)) is not None:
+        try:
+            source, python_tree = slim, ast.parse(slim)
+        except (SyntaxError, ValueError, RecursionError, MemoryError):
+            pass  # never expected: then the original is parsed, slowly
     try:
         tree = parse_module(source)
     except cst.ParserSyntaxError as error:

@@ -272,3 +272,70 @@ def anchored_positions(module: cst.Module, tree: ast.Module, node_types: tuple[t
 
     statements(module.body, tree.body, [], False)
     return spans
+
+
+# Generated data modules (`ROWS = [(1, 'a'), ...]` over thousands of lines) cost libcst a minute and gigabytes
+# for a few megabytes of literals that can hold no dependency fact. Only files this long are searched for them,
+# and only literals this long are emptied.
+_DATA_FILE_CHARS = 200_000
+_DATA_LITERAL_CHARS = 20_000
+_CONSTANT_NODES = (ast.Constant, ast.List, ast.Tuple, ast.Set, ast.Dict, ast.UnaryOp, ast.unaryop, ast.Load)
+
+
+def without_data_literals(source: str, tree: ast.Module) -> str | None:
+    """`source` with its long literals of constants only (lists, tuples, sets, dicts of numbers and strings)
+    emptied, or None when it has none. Every line break stays and the closing bracket keeps its column, so
+    every other node keeps its position; the emptied literal keeps its type (`[]`, `{}`, `{0}`, `(0,)`)."""
+    if len(source) < _DATA_FILE_CHARS:
+        return None
+    line_starts = [0]
+    for match in _LINE_END_RE.finditer(source):
+        line_starts.append(match.end())
+    lines_bytes: dict[int, bytes] = {}
+
+    def offset(line: int, byte_column: int) -> int:  # ast columns count UTF-8 bytes
+        start = line_starts[line - 1]
+        if line not in lines_bytes:
+            end = line_starts[line] if line < len(line_starts) else len(source)
+            lines_bytes[line] = source[start:end].encode("utf-8", "surrogatepass")
+        return start + len(lines_bytes[line][:byte_column].decode("utf-8", "surrogatepass"))
+
+    spans: list[tuple[int, int, str]] = []
+    stack: list[ast.AST] = [tree]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, (ast.List, ast.Set, ast.Dict, ast.Tuple)) and node.end_lineno is not None:
+            start = offset(node.lineno, node.col_offset)
+            end = offset(node.end_lineno, node.end_col_offset or 0)
+            if end - start >= _DATA_LITERAL_CHARS and source[start] in "[({" and _constants_only(node):
+                spans.append((start, end, type(node).__name__))
+                continue
+        stack.extend(ast.iter_child_nodes(node))
+    if not spans:
+        return None
+    pieces, last = [], 0
+    for start, end, kind in sorted(spans):
+        interior = source[start + 1:end - 1]
+        keep = {"Set": "0", "Tuple": "0,"}.get(kind, "")
+        breaks = "".join(match.group() for match in _LINE_END_RE.finditer(interior))
+        last_line = interior[max(interior.rfind("\n"), interior.rfind("\r")) + 1:]
+        filler = keep + breaks + " " * max(len(last_line) - (0 if breaks else len(keep)), 0)
+        pieces += [source[last:start + 1], filler]
+        last = end - 1
+    pieces.append(source[last:])
+    return "".join(pieces)
+
+
+_LINE_END_RE = re.compile(r"\r\n|\r|\n")
+
+
+def _constants_only(node: ast.AST) -> bool:
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        if not isinstance(current, _CONSTANT_NODES):
+            return False
+        if isinstance(current, ast.UnaryOp) and not isinstance(current.operand, ast.Constant):
+            return False
+        stack.extend(ast.iter_child_nodes(current))
+    return True
