@@ -292,6 +292,7 @@ class ParseErrorFacts:
     message: str
     line: int
     column: int
+    transient: bool = False  # the time guard or a crash stopped the parse: another run may succeed
 
 
 @dataclass(frozen=True, slots=True)

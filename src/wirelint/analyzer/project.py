@@ -12,17 +12,16 @@ import hashlib
 import os
 import pickle
 import tempfile
-from concurrent.futures import ProcessPoolExecutor
-from multiprocessing import get_context
 from pathlib import Path
 
 from .. import __version__
 from .discovery import SourceFile, discover, might_matter, read_source, scan_top_level
 from .models import ModuleFacts, ParseErrorFacts
 from .resolve import ModuleSource
+from .workers import run_guarded
 
 # Bump when the facts' shape or the collectors' output changes: old cache entries are then ignored.
-FACTS_SCHEMA = 25
+FACTS_SCHEMA = 26
 _PARALLEL_THRESHOLD = 16
 
 
@@ -69,6 +68,8 @@ class FactsCache:
         return None
 
     def store(self, key: str, facts: ModuleFacts) -> None:
+        if facts.parse_error is not None and facts.parse_error.transient:
+            return
         self._load_pack()[key] = facts
         self._used.add(key)
         self._dirty = True
@@ -124,15 +125,15 @@ class FactsCache:
         self._dirty = False
 
 
-def _collect(job: tuple[str, str, str, bool]) -> ModuleFacts:
+def _full_job(source: SourceFile) -> ModuleFacts:
+    """A file's full facts (a module the graph reached that its first look only scanned)."""
     from .collectors import collect_module  # imported lazily: a warm run never loads libcst
 
-    module, display, path, is_package = job
     try:
-        data = read_source(Path(path))
+        data = read_source(source.path)
     except OSError as error:
-        return ModuleFacts.failed(module, display, is_package, unreadable(error))
-    return collect_module(module, display, data, is_package)
+        return ModuleFacts.failed(source.module, source.display, source.is_package, unreadable(error))
+    return collect_module(source.module, source.display, data, source.is_package)
 
 
 def unreadable(error: OSError) -> ParseErrorFacts:
@@ -178,6 +179,7 @@ class ProjectIndex(ModuleSource):
         self.skipped = 0
         self.run_key: str | None = None  # identifies every file's content and the tool version (with a cache)
         self.unreadable_directories: tuple[tuple[str, str], ...] = ()  # (display path, reason): files unseen
+        self.file_timeout: float | None = None  # seconds one file may take to parse and collect
 
     @property
     def modules(self) -> dict[str, ModuleFacts]:
@@ -215,7 +217,7 @@ class ProjectIndex(ModuleSource):
         key = FactsCache.key(source, self.digests[name], "full") if self.cache else None
         facts = self.cache.load(key) if self.cache and key else None
         if facts is None:
-            facts = _collect((source.module, source.display, str(source.path), source.is_package))
+            (facts,) = _collect_all([source], 1, _full_job, self.file_timeout)
             if self.cache and key:
                 self.cache.store(key, facts)
         self.modules[name] = facts
@@ -239,8 +241,10 @@ def analyze(
     exclude: tuple[str, ...] = (),
     respect_gitignore: bool = True,
     force_exclude: bool = False,
+    file_timeout: float | None = 60.0,
 ) -> ProjectIndex:
-    """Analyze the Python files under `paths` statically and build the dependency graph."""
+    """Analyze the Python files under `paths` statically and build the dependency graph. A file whose parse
+    takes longer than `file_timeout` seconds (None: no limit) is reported as DI000 and the rest goes on."""
     from .build import build_graph
     from .resolve import Resolver
 
@@ -276,10 +280,11 @@ def analyze(
             aliases.setdefault(alias, source.module)
 
     def load_modules() -> tuple[dict[str, ModuleFacts], int]:
-        return _first_look(sources, contents, digests, cache, jobs)
+        return _first_look(sources, contents, digests, cache, jobs, file_timeout)
 
     index = ProjectIndex(files, sources, aliases, digests, cache, load_modules)
     index.unreadable_directories = tuple(sorted(set(unreadable)))
+    index.file_timeout = file_timeout
     run_key = _run_key(sources, digests, index.unreadable_directories) if cache is not None else None
     index.run_key = run_key
     result = cache.load_result(run_key) if cache is not None else None
@@ -296,7 +301,10 @@ def analyze(
                                                                  site.location.column, site.source, site.target))
     if cache is not None:
         cache.flush()
-        cache.store_result(run_key, (index.graph, index.sites, index.skipped, index.parsed_on_demand))
+        if any(f.parse_error is not None and f.parse_error.transient for f in index.modules.values()):
+            index.run_key = None  # a file the guard stopped: nothing of this run is reused by the next
+        else:
+            cache.store_result(run_key, (index.graph, index.sites, index.skipped, index.parsed_on_demand))
     return index
 
 
@@ -311,7 +319,8 @@ def _run_key(sources: dict[str, SourceFile], digests: dict[str, str],
 
 
 def _first_look(sources: dict[str, SourceFile], contents: dict[str, bytes | OSError], digests: dict[str, str],
-                cache: FactsCache | None, jobs: int | None) -> tuple[dict[str, ModuleFacts], int]:
+                cache: FactsCache | None, jobs: int | None,
+                timeout: float | None) -> tuple[dict[str, ModuleFacts], int]:
     """Facts for every module: from the cache, else a first look in the worker pool (a libcst parse for files
     that can matter, a top-level scan for the rest)."""
     modules: dict[str, ModuleFacts] = {}
@@ -327,7 +336,8 @@ def _first_look(sources: dict[str, SourceFile], contents: dict[str, bytes | OSEr
             modules[name] = cached
         else:
             missing.append((source, key))
-    for (source, key), facts in zip(missing, _collect_all([s for s, _ in missing], jobs, _first_look_job)):
+    for (source, key), facts in zip(missing, _collect_all([s for s, _ in missing], jobs, _first_look_job,
+                                                          timeout)):
         modules[source.module] = facts
         if cache and key:
             cache.store(key, facts)
@@ -335,20 +345,39 @@ def _first_look(sources: dict[str, SourceFile], contents: dict[str, bytes | OSEr
     return modules, skipped
 
 
-def _collect_all(sources: list[SourceFile], jobs: int | None, work=_first_look_job) -> list[ModuleFacts]:
+def _collect_all(sources: list[SourceFile], jobs: int | None, work=_first_look_job,
+                 timeout: float | None = None) -> list[ModuleFacts]:
+    """`work` on every file: in this process when there are few small files, else in guarded workers (files
+    large enough to be slow always are: a time limit needs a process that can be killed)."""
     workers = jobs if jobs and jobs > 0 else (os.cpu_count() or 1)
     if workers <= 1 or len(sources) < _PARALLEL_THRESHOLD:
-        return [work(source) for source in sources]
+        if not timeout or all(_size(source.path) < _GUARDED_SIZE for source in sources):
+            return [_unguarded(work, source) for source in sources]
+        workers = 1
     # Biggest files first so that one large file does not finish last on its own.
     order = sorted(range(len(sources)), key=lambda i: -_size(sources[i].path))
-    chunk = max(1, len(order) // (workers * 8))
-    context = get_context("fork") if hasattr(os, "fork") else None
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-        results = list(pool.map(work, [sources[i] for i in order], chunksize=chunk))
+    results = run_guarded(work, [sources[i] for i in order], workers=workers, timeout=timeout,
+                          on_failure=_guard_failure)
     collected: list[ModuleFacts | None] = [None] * len(sources)
     for position, facts in zip(order, results):
         collected[position] = facts
     return collected  # type: ignore[return-value]
+
+
+_GUARDED_SIZE = 256 * 1024  # about 6,000 lines: a second of libcst's time
+
+
+def _unguarded(work, source: SourceFile) -> ModuleFacts:
+    try:
+        return work(source)
+    except Exception as error:  # a bug in wirelint on this file: reported with the file, the run goes on
+        return _guard_failure(source, f"internal error on this file: {type(error).__name__}: {error}")
+
+
+def _guard_failure(source: SourceFile, reason: str) -> ModuleFacts:
+    """Facts of a file the guard stopped: a DI000 that is never cached (a later run may have more time)."""
+    return ModuleFacts.failed(source.module, source.display, source.is_package,
+                              ParseErrorFacts(reason, 1, 1, transient=True))
 
 
 def _size(path: Path) -> int:

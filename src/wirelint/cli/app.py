@@ -95,6 +95,9 @@ PathsArgument = Annotated[
 JobsOption = Annotated[
     Optional[int], typer.Option("--jobs", "-j", min=1, help="Processes used for parsing (default: all cores).")
 ]
+FileTimeoutOption = Annotated[float, typer.Option(
+    "--file-timeout", min=0, metavar="SECONDS",
+    help="Longest one file may take to parse; a file that takes longer is reported as DI000 (0: no limit).")]
 NoCacheOption = Annotated[bool, typer.Option("--no-cache", help="Neither read nor write the facts cache.")]
 CacheDirOption = Annotated[
     Path, typer.Option("--cache-dir", help="Where per-file facts are cached.", show_default=True)
@@ -120,14 +123,14 @@ def load_runtime_graph(reference: str, root: Path):
 
 
 def run_analysis(paths: list[Path] | None, jobs: int | None, no_cache: bool, cache_dir: Path, config,
-                 force_exclude: bool = False):
+                 force_exclude: bool = False, file_timeout: float = 60.0):
     from ..analyzer import analyze
     from ..analyzer.discovery import DiscoveryError
 
     try:
         index = analyze(paths or [Path(".")], jobs=jobs, cache_dir=None if no_cache else cache_dir,
                         exclude=config.exclude, respect_gitignore=config.respect_gitignore,
-                        force_exclude=force_exclude)
+                        force_exclude=force_exclude, file_timeout=file_timeout or None)
     except DiscoveryError as error:
         raise fail(str(error)) from None
     if not index.sources and not force_exclude:
@@ -156,6 +159,7 @@ def graph(
     app_reference: AppOption = None,
     app_root: AppRootOption = Path("."),
     jobs: JobsOption = None,
+    file_timeout: FileTimeoutOption = 60.0,
     no_cache: NoCacheOption = False,
     cache_dir: CacheDirOption = DEFAULT_CACHE_DIR,
 ) -> None:
@@ -177,7 +181,7 @@ def graph(
         title = f"wirelint: {app_reference} (as FastAPI built it at run time)"
     else:
         config = read_config()
-        index = run_analysis(paths, jobs, no_cache, cache_dir, config)
+        index = run_analysis(paths, jobs, no_cache, cache_dir, config, file_timeout=file_timeout)
         dependency_graph, modules = index.graph, list(index.sources)
         if not no_findings and format is not GraphFormat.json:
             findings = list(build_report(index, select_rules(None, None, config), config).findings)
@@ -296,6 +300,7 @@ def check(
     app_reference: AppOption = None,
     app_root: AppRootOption = Path("."),
     jobs: JobsOption = None,
+    file_timeout: FileTimeoutOption = 60.0,
     no_cache: NoCacheOption = False,
     cache_dir: CacheDirOption = DEFAULT_CACHE_DIR,
 ) -> None:
@@ -324,7 +329,7 @@ def check(
             raise fail(f"cannot read the baseline {baseline}: {error.strerror}") from None
         except (BaselineError, UnicodeDecodeError) as error:
             raise fail(f"{baseline}: {error}") from None
-    index = run_analysis(paths, jobs, no_cache, cache_dir, config, force_exclude)
+    index = run_analysis(paths, jobs, no_cache, cache_dir, config, force_exclude, file_timeout)
     report = build_report(index, rules, config)
     if write_baseline is not None:
         write_output(render_baseline(report), write_baseline)
