@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
+import stat
 import sys
 import tempfile
 from enum import Enum
@@ -60,26 +62,44 @@ def fail(message: str) -> typer.Exit:
 
 
 def write_output(text: str | bytes, output: Path | None) -> None:
-    """Write to a file atomically (never half-written), or to stdout."""
-    if output is None:
-        if isinstance(text, bytes):
-            sys.stdout.flush()
-            sys.stdout.buffer.write(text)
-            sys.stdout.buffer.flush()
-        else:
-            sys.stdout.write(text)
+    """Write to stdout (no file, or `-`), to a stream such as /dev/stdout or a FIFO, or atomically to a file:
+    through a temporary beside it and a rename, so that the file is never half-written, a symbolic link keeps
+    pointing at it and an existing file keeps its permissions. Any failure is one line and exit 2."""
+    data = text if isinstance(text, bytes) else text.encode("utf-8")
+    if output is None or str(output) == "-":
+        sys.stdout.flush()
+        sys.stdout.buffer.write(data)
+        sys.stdout.buffer.flush()
         return
-    target = output.absolute()
-    if target.parent and not target.parent.exists():
-        raise fail(f"output directory does not exist: {output.parent}")
-    handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
     try:
+        mode = os.stat(output).st_mode
+    except OSError:
+        mode = None
+    if mode is not None and stat.S_ISDIR(mode):
+        raise fail(f"cannot write {output}: it is a directory")
+    if mode is not None and not stat.S_ISREG(mode):  # a device, a FIFO, /dev/stdout: not a file to replace
+        try:
+            with open(output, "wb") as stream:
+                stream.write(data)
+        except OSError as error:
+            raise fail(f"cannot write {output}: {error.strerror}") from None
+        return
+    target = Path(os.path.realpath(output))
+    if not target.parent.is_dir():
+        raise fail(f"output directory does not exist: {output.parent}")
+    temporary = None
+    try:
+        handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
         with os.fdopen(handle, "wb") as stream:
-            stream.write(text if isinstance(text, bytes) else text.encode("utf-8"))
-        os.chmod(temporary, 0o666 & ~_umask())  # mkstemp's 0600 is for the temporary, not the result
+            stream.write(data)
+        # mkstemp's 0600 is for the temporary, not the result
+        os.chmod(temporary, stat.S_IMODE(mode) if mode is not None else 0o666 & ~_umask())
         os.replace(temporary, target)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
+    except BaseException as error:
+        if temporary is not None:
+            Path(temporary).unlink(missing_ok=True)
+        if isinstance(error, OSError):
+            raise fail(f"cannot write {output}: {error.strerror or error}") from None
         raise
 
 
@@ -494,9 +514,21 @@ def demo(
     typer.echo("\nGraph written to:\n" + "\n".join(f"  {line}" for line in written))
 
 
+class _Stopped(BaseException):
+    """SIGINT or SIGTERM, raised where the program is so that `finally` blocks run: temporaries are removed,
+    workers stopped. Not a KeyboardInterrupt, which typer would turn into a silent exit code."""
+
+
+def _stop(signum, frame) -> None:
+    raise _Stopped(signum)
+
+
 def main() -> None:
     from typer.exceptions import TyperException
 
+    signal.signal(signal.SIGTERM, _stop)
+    if signal.getsignal(signal.SIGINT) is signal.default_int_handler:  # not when started with SIGINT ignored
+        signal.signal(signal.SIGINT, _stop)
     try:
         result = app(standalone_mode=False, prog_name="wirelint")
     except typer.Abort:
@@ -509,6 +541,10 @@ def main() -> None:
     except KeyboardInterrupt:
         typer.echo("wirelint: interrupted", err=True)
         raise SystemExit(130) from None
+    except _Stopped as stopped:
+        (number,) = stopped.args
+        typer.echo(f"wirelint: {'interrupted' if number == signal.SIGINT else 'terminated'}", err=True)
+        raise SystemExit(128 + number) from None
     except Exception as error:  # a bug in wirelint: one line, exit 2, never a traceback wall in CI logs
         typer.echo(f"wirelint: internal error: {type(error).__name__}: {error}", err=True)
         if os.environ.get("WIRELINT_DEBUG"):
