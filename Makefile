@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: setup system-deps demo test test-fast bench clean
+.PHONY: setup system-deps demo test test-fast fuzz bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "wirelint needs Python 3.11+"'
@@ -27,6 +27,10 @@ test: $(STAMP) system-deps
 
 test-fast: $(STAMP)
 	$(BIN)/python -m pytest -m 'not slow'
+
+# The fuzz tests with many more examples than CI's bounded run (about 10 minutes on 2 cores).
+fuzz: $(STAMP)
+	WIRELINT_FUZZ_EXAMPLES=$${WIRELINT_FUZZ_EXAMPLES:-2500} $(BIN)/python -m pytest -p no:cacheprovider tests/hardening/test_fuzz.py
 
 bench: $(STAMP)
 	$(BIN)/python bench/run.py
