@@ -131,7 +131,7 @@ def test_pyproject_that_is_a_directory_is_not_a_configuration(project):
     (project / "pyproject.toml").write_text('[tool.wirelint]\nignore = ["DI001"]\n')
     (project / "app" / "pyproject.toml").mkdir()
     result = run("check", ".", cwd=project / "app")
-    assert (result.returncode, result.stderr, result.stdout) == (0, "", "All clear: 1 files checked, no findings.\n")
+    assert (result.returncode, result.stderr, result.stdout) == (0, "", "All clear: 1 file checked, no findings.\n")
 
 
 def test_unreadable_pyproject_is_an_error_not_a_silent_default(project):

@@ -63,7 +63,7 @@ def test_concise_one_line_per_finding_with_controls_made_visible():
         "pkg/50%\\r\\n::warning file=x::forged,\\x1b[2J\\u202eevil.py:3:5: DI001 [dependency-cycle] "
         "100% sure\\r\\n::error::forged annotation\\x1b]0;title\\x07 and \\u2028 more",
         "ok.py:3:5: DI001 [dependency-cycle] plain",
-        "Found 2 findings in 1 files (DI001: 2).",
+        "Found 2 findings in 1 file (DI001: 2).",
     ]
 
 

@@ -218,3 +218,30 @@ def test_the_static_path_imports_neither_fastapi_nor_the_project(project):
     assert from_project == []
     assert not {"svc", "svc.main", "svc.deps", "conftest", "setup", "tests"} & set(loaded)
     assert sorted(os.listdir(sentinels)) == []
+
+
+class _Payload:
+    """Pickles as a call of `os.system`: what a cache file committed to a pull request could hold."""
+
+    def __init__(self, command: str) -> None:
+        self.command = command
+
+    def __reduce__(self):
+        return (os.system, (self.command,))
+
+
+@pytest.mark.parametrize("name", ["facts.pickle", "result.pickle", "findings.pickle"])
+def test_a_planted_cache_file_runs_nothing(project, name):
+    import pickle
+
+    root, sentinels = project
+    cache = root / ".wirelint_cache"
+    cache.mkdir()
+    planted = _Payload(f"touch {sentinels / 'cache-ran'}")
+    payload = {"key": planted} if name == "facts.pickle" else ("key", planted)
+    (cache / name).write_bytes(pickle.dumps(payload))
+    check = run("check", cwd=root)
+    assert (check.returncode, check.stderr, check.stdout) == (0, "", "All clear: 17 files checked, no findings.\n")
+    assert sorted(os.listdir(sentinels)) == []
+    again = run("check", cwd=root)  # the planted file was replaced by a real cache
+    assert again.stdout == check.stdout and sorted(os.listdir(sentinels)) == []

@@ -51,7 +51,7 @@ class FactsCache:
         if self._entries is None:
             try:
                 with open(self.directory / self.PACK, "rb") as handle:
-                    entries = pickle.load(handle)
+                    entries = _CacheUnpickler(handle).load()
                 if not isinstance(entries, dict):
                     raise TypeError("not a facts pack")
             except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError,
@@ -80,7 +80,7 @@ class FactsCache:
         """What a run stored under `name` when every file, the tool and the options are unchanged."""
         try:
             with open(self.directory / name, "rb") as handle:
-                stored_key, payload = pickle.load(handle)
+                stored_key, payload = _CacheUnpickler(handle).load()
         except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError,
                 ValueError, IndexError, KeyError):
             return None
@@ -123,6 +123,29 @@ class FactsCache:
                 kept[key] = facts
         self._write(self.PACK, kept)
         self._dirty = False
+
+
+class _CacheUnpickler(pickle.Unpickler):
+    """Unpickles wirelint's own value classes and nothing else. A cache directory can come from a commit or a
+    restored CI cache, and a plain pickle can call any function (`os.system`) as it loads: here a name that is
+    not one of those classes makes the file unreadable, and it is rebuilt like a corrupt one."""
+
+    _MODULES = frozenset({"wirelint.analyzer.models", "wirelint.analyzer.build", "wirelint.analyzer.graph",
+                          "wirelint.analyzer.resolve", "wirelint.rules.base"})
+
+    def find_class(self, module: str, name: str):
+        if module in self._MODULES:
+            import dataclasses
+
+            from .graph import DependencyGraph
+
+            value = super().find_class(module, name)
+            if isinstance(value, type) and value.__module__ == module and (
+                    dataclasses.is_dataclass(value) or value is DependencyGraph):
+                return value
+        elif module == "builtins" and name in ("set", "frozenset"):
+            return super().find_class(module, name)
+        raise pickle.UnpicklingError(f"not a wirelint cache value: {module}.{name}")
 
 
 def _full_job(source: SourceFile) -> ModuleFacts:

@@ -175,11 +175,12 @@ def _summary_line(report: Report) -> str:
         notes.append(f"{report.baselined} in the baseline")
     note = f" ({'; '.join(notes)})" if notes else ""
     if not report.findings:
-        line = f"All clear: {report.files} files checked, no findings{note}."
+        line = f"All clear: {report.files} file{'s' if report.files != 1 else ''} checked, no findings{note}."
     else:
         counts = ", ".join(f"{code}: {count}" for code, count in report.by_code.items())
         plural = "s" if len(report.findings) != 1 else ""
-        line = f"Found {len(report.findings)} finding{plural} in {report.files} files ({counts}){note}."
+        files = f"{report.files} file{'s' if report.files != 1 else ''}"
+        line = f"Found {len(report.findings)} finding{plural} in {files} ({counts}){note}."
     if report.fixed:
         line += (f"\n{report.fixed} baseline entr{'ies' if report.fixed != 1 else 'y'} no longer occur"
                  f"{'s' if report.fixed == 1 else ''}: rerun with --write-baseline to remove "
