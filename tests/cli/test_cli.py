@@ -439,3 +439,28 @@ def test_runs_sharing_a_cache_agree_and_a_corrupt_cache_is_rebuilt(tmp_path):
     rebuilt = subprocess.run(command, cwd=tmp_path, capture_output=True, text=True)
     assert (rebuilt.returncode, rebuilt.stdout, rebuilt.stderr) == (1, expected, "")
     assert [p.name for p in (tmp_path / "shared").iterdir() if p.name.startswith(".tmp")] == []
+
+
+def test_the_command_line_is_a_layer_over_the_configuration(project):
+    """--select replaces the configured selection and its ignores; --extend-select turns on what the
+    configuration ignores; --ignore is applied last; an empty code is an error, not 'every rule'."""
+    (project / "pyproject.toml").write_text('[tool.wirelint]\nignore = ["DI001"]\n')
+    (project / "called.py").write_text("from fastapi import Depends\n\n\ndef get_x():\n    return 1\n\n\n"
+                                       "def route(x=Depends(get_x())):\n    return x\n")
+
+    def codes(*args: str) -> list[str]:
+        result = run("check", "--no-cache", "-f", "json", *args, cwd=project)
+        assert result.returncode in (0, 1), result.stderr
+        return sorted({f["code"] for f in json.loads(result.stdout)["findings"]})
+
+    everything = codes("--select", "DI")
+    assert "DI001" in everything and len(everything) >= 2
+    assert codes() == [code for code in everything if code != "DI001"]
+    assert codes("--select", "DI001") == ["DI001"]
+    assert codes("--extend-select", "DI001") == everything
+    assert codes("--select", "DI", "--ignore", "DI001") == [code for code in everything if code != "DI001"]
+    assert codes("--extend-select", "DI001", "--ignore", "DI00") == []
+    for bad in ("", ",", "DI001,,DI002"):
+        result = run("check", "--select", bad, cwd=project)
+        assert (result.returncode, len(result.stderr.splitlines())) == (2, 1), result.stderr
+        assert "empty rule code" in result.stderr

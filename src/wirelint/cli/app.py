@@ -241,31 +241,46 @@ def graph(
                    "--route 'GET /path' or --focus NAME --depth 2 make it readable", err=True)
 
 
-def _codes(values: list[str] | None) -> list[str]:
+def _codes(values: list[str] | None, option: str) -> list[str]:
     codes = []
     for value in values or []:
-        codes.extend(part.strip().upper() for part in value.split(",") if part.strip())
+        parts = [part.strip().upper() for part in value.split(",")]
+        if not all(parts):
+            raise fail(f"{option}: empty rule code in {value!r} (it would match every rule)")
+        codes.extend(parts)
     return codes
+
+
+def _matches(code: str, prefixes: list[str]) -> bool:
+    return any(code.startswith(prefix) for prefix in prefixes)
 
 
 def select_rules(select: list[str] | None, ignore: list[str] | None, config=None,
                  extend_select: list[str] | None = None):
-    """Rule instances for --select/--extend-select/--ignore over the config (codes or prefixes such as DI00)."""
+    """Rule instances for --select/--extend-select/--ignore over the config (codes or prefixes such as DI00).
+
+    As in ruff, the command line is a layer over the configuration: `--select` replaces the configured
+    selection and its ignores, `--extend-select` turns rules on even when the configuration ignores them, and
+    `--ignore` turns rules off last."""
     from ..rules import all_rules
 
     rules = all_rules()
     known = [rule.code for rule in rules]
-    for code in _codes(select) + _codes(ignore) + _codes(extend_select):
+    selected, extended, ignored = (_codes(select, "--select"), _codes(extend_select, "--extend-select"),
+                                   _codes(ignore, "--ignore"))
+    for code in selected + extended + ignored:
         if not any(k.startswith(code) for k in known):
             raise fail(f"unknown rule code {code!r} (see `wirelint rules`)")
-    chosen_select = _codes(select) or list(config.select if config else ())
-    if chosen_select and extend_select:
-        chosen_select += _codes(extend_select)
-    chosen_ignore = _codes(ignore) + list(config.ignore if config else ())
-    chosen = [r for r in rules if not chosen_select or any(r.code.startswith(c) for c in chosen_select)]
-    chosen = [r for r in chosen if not any(r.code.startswith(c) for c in chosen_ignore)]
+    if selected:
+        chosen = {code for code in known if _matches(code, selected)}
+    else:
+        configured = list(config.select) if config and config.select else [""]
+        chosen = {code for code in known if _matches(code, configured)
+                  and not _matches(code, list(config.ignore) if config else [])}
+    chosen |= {code for code in known if _matches(code, extended)}
+    chosen -= {code for code in known if _matches(code, ignored)}
     options = config.rule_options if config else {}
-    return [rule(options.get(rule.code)) for rule in chosen]
+    return [rule(options.get(rule.code)) for rule in rules if rule.code in chosen]
 
 
 def read_config():
