@@ -464,3 +464,30 @@ def test_the_command_line_is_a_layer_over_the_configuration(project):
         result = run("check", "--select", bad, cwd=project)
         assert (result.returncode, len(result.stderr.splitlines())) == (2, 1), result.stderr
         assert "empty rule code" in result.stderr
+
+
+def test_a_baseline_used_on_part_of_the_project_counts_nothing_outside_it_as_fixed(project):
+    (project / "other.py").write_text("from fastapi import Depends\n\n\ndef c(x=Depends(c)):\n    return 1\n")
+    assert run("check", "--no-cache", "--write-baseline", "b.json", cwd=project).returncode == 0
+    assert len(json.loads((project / "b.json").read_text())["findings"]) == 2
+    part = run("check", "app", "--no-cache", "--baseline", "b.json", "--statistics", cwd=project)
+    assert (part.returncode, part.stdout) == (0, "    1  hidden by the baseline\n")  # none fixed: other.py unseen
+    rule = run("check", "--no-cache", "--baseline", "b.json", "--select", "DI002", cwd=project)
+    assert (rule.returncode, rule.stdout) == (0, "All clear: 3 files checked, no findings.\n")
+    (project / "other.py").write_text("x = 1\n")
+    fixed = run("check", "--no-cache", "--baseline", "b.json", cwd=project)
+    assert fixed.stdout.splitlines()[-1] == "1 baseline entry no longer occurs: rerun with --write-baseline to remove it."
+
+
+def test_junit_of_a_clean_run_has_a_passing_case_per_rule(project):
+    from xml.etree import ElementTree
+
+    from wirelint.rules import all_rules
+
+    junit = run("check", "--no-cache", "--format", "junit", "--ignore", "DI001", cwd=project).stdout
+    suite = ElementTree.fromstring(junit.split("?>", 1)[1]).find("testsuite")
+    cases = [(case.get("classname"), case.get("name"), case.find("failure")) for case in suite.iter("testcase")]
+    assert cases == [(rule.code, "no findings", None) for rule in all_rules() if rule.code != "DI001"]
+    assert (suite.get("tests"), suite.get("failures")) == (str(len(cases)), "0")
+    mixed = ElementTree.fromstring(run("check", "--no-cache", "--format", "junit", cwd=project).stdout.split("?>")[1])
+    assert (mixed.get("tests"), mixed.get("failures")) == (str(len(all_rules())), "1")

@@ -372,7 +372,13 @@ def check(
         typer.echo(f"wirelint: recorded {count} finding{'s' if count != 1 else ''} in {write_baseline}", err=True)
         return
     if entries is not None:
-        report = apply_baseline(report, entries)
+        # Entries for files or rules outside this run are neither matched nor fixed: a run on part of the
+        # project must not advise rewriting the baseline without them.
+        analyzed = {source.display for source in index.sources.values()}
+        analyzed.update(path for path, _ in index.unreadable_directories)
+        codes = {rule.code for rule in rules}
+        report = apply_baseline(report, entries, lambda code, path: code in codes and path in analyzed and not (
+            config.per_file_ignores and config.ignored_in(path, code)))
     if format is CheckFormat.sarif:
         root_uri = Path.cwd().absolute().as_uri() + "/"
         text = render_sarif(report, [type(rule) for rule in rules], root_uri, __version__)
@@ -385,7 +391,8 @@ def check(
         text = render_concise(report, summary=not quiet)
     else:
         renderer = {CheckFormat.json: render_json, CheckFormat.github: render_github,
-                    CheckFormat.junit: render_junit, CheckFormat.gitlab: render_gitlab}
+                    CheckFormat.junit: lambda r: render_junit(r, [rule.code for rule in rules]),
+                    CheckFormat.gitlab: render_gitlab}
         text = renderer[format](report)
     if app_reference is not None:
         from ..runtime.crosscheck import cross_check, render_cross_check

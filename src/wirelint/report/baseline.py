@@ -63,9 +63,10 @@ def parse_baseline(text: str) -> list[BaselineEntry]:
     return entries
 
 
-def apply_baseline(report: Report, entries: list[BaselineEntry]) -> Report:
-    """`report` without the findings the baseline records; `baselined` and `fixed` count what matched or not."""
-    remaining = Counter(entry.key() for entry in entries)
+def apply_baseline(report: Report, entries: list[BaselineEntry], in_scope=None) -> Report:
+    """`report` without the findings the baseline records; `baselined` and `fixed` count what matched or not.
+    `in_scope(code, path)` says which entries this run could have matched (default: all)."""
+    remaining = Counter(entry.key() for entry in entries if in_scope is None or in_scope(entry.code, entry.path))
     prints = fingerprints(report)
     kept = []
     for finding in report.findings:
