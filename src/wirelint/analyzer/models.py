@@ -276,6 +276,8 @@ class PytestFixture:
     autouse: bool
     params: tuple[str, ...]
     line: int
+    scope: str = "function"
+    fresh: bool = False  # returns or yields only objects it builds (`create_app()`, `TestClient(FastAPI())`)
 
 
 @dataclass(frozen=True, slots=True)

@@ -40,8 +40,8 @@ def test_facts(path: str, source: str, tree: ast.Module | None = None) -> TestFa
     return TestFacts(tuple(events), tuple(fixtures), tuple(requests))
 
 
-def _fixture_info(node: ast.FunctionDef | ast.AsyncFunctionDef) -> tuple[bool, bool, str | None]:
-    """(is a fixture, autouse, name= override)."""
+def _fixture_info(node: ast.FunctionDef | ast.AsyncFunctionDef) -> tuple[bool, bool, str | None, str]:
+    """(is a fixture, autouse, name= override, scope)."""
     for decorator in node.decorator_list:
         call = decorator if isinstance(decorator, ast.Call) else None
         target = call.func if call else decorator
@@ -49,36 +49,78 @@ def _fixture_info(node: ast.FunctionDef | ast.AsyncFunctionDef) -> tuple[bool, b
         if name in FIXTURE_DECORATORS:
             autouse = False
             alias = None
+            scope = "function"
             for keyword in call.keywords if call else ():
                 if keyword.arg == "autouse" and isinstance(keyword.value, ast.Constant):
                     autouse = bool(keyword.value.value)
                 if keyword.arg == "name" and isinstance(keyword.value, ast.Constant):
                     alias = str(keyword.value.value)
-            return True, autouse, alias
-    return False, False, None
+                if keyword.arg == "scope":  # a computed scope may be wider than the test: not "function"
+                    scope = str(keyword.value.value) if isinstance(keyword.value, ast.Constant) else "dynamic"
+            return True, autouse, alias, scope
+    return False, False, None, "function"
 
 
-def _walk_block(statements, function: str, events, fixtures, requests, *, in_finally: bool, teardown: bool) -> bool:
-    """Walk statements in order; returns whether a `yield` was seen (later statements are fixture teardown)."""
+def _builds_only_fresh_objects(node: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
+    """Whether every value the fixture returns or yields is built in it: a call whose arguments are constants,
+    lambdas or themselves built there (`create_app()`, `TestClient(app)` after `app = FastAPI()`). A value
+    that takes a name from outside (`TestClient(app)` of the module's app) is shared, not fresh."""
+    body = [n for n in _own_nodes(node)]
+    local: dict[str, ast.expr] = {}
+    for n in body:
+        if isinstance(n, ast.Assign) and len(n.targets) == 1 and isinstance(n.targets[0], ast.Name):
+            local.setdefault(n.targets[0].id, n.value)
+    values = [n.value for n in body if isinstance(n, (ast.Return, ast.Yield)) and n.value is not None]
+
+    def fresh(expr: ast.expr, depth: int = 0) -> bool:
+        if depth > 20:
+            return False
+        if isinstance(expr, ast.Name):
+            return expr.id in local and fresh(local[expr.id], depth + 1)
+        if isinstance(expr, (ast.Constant, ast.Lambda)):
+            return True
+        if isinstance(expr, ast.Call):
+            return all(fresh(a.value if isinstance(a, ast.Starred) else a, depth + 1) for a in expr.args) and all(
+                fresh(k.value, depth + 1) for k in expr.keywords)
+        return False
+
+    return bool(values) and all(isinstance(v, ast.Call) or isinstance(v, ast.Name) for v in values) and all(
+        fresh(v) for v in values)
+
+
+def _own_nodes(function: ast.AST):
+    """The nodes of a function's body, not of the functions and classes defined in it."""
+    stack = list(ast.iter_child_nodes(function))
+    while stack:
+        node = stack.pop()
+        yield node
+        if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)):
+            stack.extend(ast.iter_child_nodes(node))
+
+
+def _walk_block(statements, function: str, events, fixtures, requests, *, in_finally: bool, teardown: bool,
+                classes: str = "") -> bool:
+    """Walk statements in order; returns whether a `yield` was seen (later statements are fixture teardown).
+    `classes` is the `Outer.Inner.` prefix of the class bodies being walked, for methods' qualified names."""
     seen_yield = False
     for statement in statements:
         after = teardown or seen_yield
         if isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef)):
-            qualname = f"{function}.<locals>.{statement.name}" if function else statement.name
-            fixture, autouse, alias = _fixture_info(statement)
+            qualname = (f"{function}.<locals>." if function else "") + classes + statement.name
+            fixture, autouse, alias, scope = _fixture_info(statement)
             params = tuple(arg.arg for arg in statement.args.posonlyargs + statement.args.args
                            + statement.args.kwonlyargs)
             requests.append((qualname, params))
             if fixture:
                 fixtures.append(PytestFixture(alias or statement.name, qualname, autouse, params,
-                                              statement.lineno))
+                                              statement.lineno, scope, _builds_only_fresh_objects(statement)))
             # A nested function is a finalizer when its fixture registers it; its restores count as teardown.
             _walk_block(statement.body, qualname, events, fixtures, requests, in_finally=False,
                         teardown=bool(function))
             continue
         if isinstance(statement, ast.ClassDef):
             _walk_block(statement.body, function, events, fixtures, requests, in_finally=in_finally,
-                        teardown=after)
+                        teardown=after, classes=f"{classes}{statement.name}.")
             continue
         if isinstance(statement, ast.Try) or type(statement).__name__ == "TryStar":
             seen_yield |= _walk_block(statement.body, function, events, fixtures, requests,

@@ -129,6 +129,34 @@ def test_factory_app():
     application.dependency_overrides[get_db] = lambda: "fake"
 """,
         }),
+        # A function-scoped fixture that builds an app (or a client of one) for each test; methods of a test
+        # class building their own app.
+        Valid({
+            "app.py": _APP + "def create_app():\n    return FastAPI()\n",
+            "tests/conftest.py": """\
+import pytest
+from fastapi.testclient import TestClient
+from app import create_app
+@pytest.fixture
+def fresh_app():
+    return create_app()
+@pytest.fixture
+def fresh_client():
+    application = create_app()
+    yield TestClient(application)
+""",
+            "tests/test_fresh.py": """\
+from app import create_app, get_db
+def test_fresh_app(fresh_app):
+    fresh_app.dependency_overrides[get_db] = lambda: "fake"
+def test_fresh_client(fresh_client):
+    fresh_client.app.dependency_overrides[get_db] = lambda: "fake"
+class TestThing:
+    def test_method(self):
+        app = create_app()
+        app.dependency_overrides[get_db] = lambda: "fake"
+""",
+        }),
         # Production code configuring overrides is not test code.
         Valid({"app.py": _APP + "app.dependency_overrides[get_db] = get_db\n"}),
     )
@@ -160,6 +188,29 @@ def test_uses(fake_db):
     assert fake_db
 """,
         }, (("tests/test_fixture.py", 5),)),
+        # Look-alikes of a fresh app: a session-scoped one is shared by every test, and a client of the
+        # module's app changes that app's overrides.
+        Invalid({
+            "app.py": _APP + "def create_app():\n    return FastAPI()\n",
+            "tests/conftest.py": """\
+import pytest
+from fastapi.testclient import TestClient
+from app import app, create_app
+@pytest.fixture(scope="session")
+def shared_app():
+    return create_app()
+@pytest.fixture
+def client():
+    return TestClient(app)
+""",
+            "tests/test_shared.py": """\
+from app import get_db
+def test_shared(shared_app):
+    shared_app.dependency_overrides[get_db] = lambda: "fake"
+def test_client(client):
+    client.app.dependency_overrides[get_db] = lambda: "fake"
+""",
+        }, (("tests/test_shared.py", 3), ("tests/test_shared.py", 5))),
     )
 
     def check(self, index):
@@ -237,6 +288,18 @@ def test_uses(fake_db):
         sym = index.resolver.resolve(root, Ctx(module, function))
         return isinstance(sym, VarSym) and sym.scope == function
 
+    @staticmethod
+    def fresh_from_fixture(event: OverrideEvent, function: str, visible, requests) -> bool:
+        """An app (or client) a function-scoped fixture builds for each test, requested by the test or fixture
+        that writes its overrides: the next test gets a new one, so nothing leaks."""
+        root = event.app
+        while hasattr(root, "value"):
+            root = root.value
+        if not isinstance(root, NameExpr) or root.name not in requests.get(function, ()):
+            return False
+        _, fixture = visible.get(root.name, (None, None))
+        return fixture is not None and fixture.fresh and fixture.scope == "function"
+
     def leak(self, index, module: str, event: OverrideEvent, path, events, visible, requests,
              events_by_path) -> str | None:
         target = render(event.app) or "the app"
@@ -244,7 +307,7 @@ def test_uses(fake_db):
             return (f"`{target}.dependency_overrides` is written at import time of a test module and never "
                     "restored: it applies to every test that runs after; set it in a fixture that clears it")
         top = event.function.split(".<locals>.")[0]
-        if self.local_app(index, module, event, top):
+        if self.local_app(index, module, event, top) or self.fresh_from_fixture(event, top, visible, requests):
             return None
         own = [e for e in events if e.kind == "restore" and e.function.split(".<locals>.")[0] == top]
         if any(e.in_finally or e.teardown for e in own):
