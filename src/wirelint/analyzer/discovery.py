@@ -52,6 +52,9 @@ class SourceFile:
     aliases: tuple[str, ...] = ()
 
 
+LINE_BREAK_RE = re.compile(r"\r\n|\r|\n")  # what ends a line for Python (not \f, \x1c-\x1e, \x85, \u2028)
+
+
 def read_source(path: Path) -> bytes:
     """The bytes of a source file. Anything but a regular file raises OSError instead of being read: a FIFO
     named `x.py` would block the run forever, a symlink to `/dev/zero` would never end."""

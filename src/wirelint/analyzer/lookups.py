@@ -184,7 +184,7 @@ def function_body_facts(tree: ast.Module | None) -> tuple[tuple[GlobalWrite, ...
     writes: list[GlobalWrite] = []
     calls: dict[tuple[str, Expr], None] = {}
     for qualname, function in _functions(tree.body, ""):
-        nodes = list(_own_nodes(function))
+        nodes = list(own_nodes(function))
         declared_global = {name for node in nodes if isinstance(node, ast.Global) for name in node.names}
         for node in nodes:
             if isinstance(node, (ast.Assign, ast.AugAssign, ast.AnnAssign, ast.Delete)):
@@ -220,7 +220,7 @@ def _functions(body, prefix: str):
             yield from _functions(statement.body, f"{prefix}{statement.name}.")
 
 
-def _own_nodes(function: ast.FunctionDef | ast.AsyncFunctionDef):
+def own_nodes(function: ast.FunctionDef | ast.AsyncFunctionDef):
     """Nodes of a function's body, not descending into nested functions, classes or lambdas."""
     stack = list(function.body)
     while stack:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import ast
 from pathlib import PurePosixPath
 
-from .lookups import ast_expr
+from .lookups import ast_expr, own_nodes
 from .models import OverrideEvent, PytestFixture, TestFacts
 
 FIXTURE_DECORATORS = ("fixture", "yield_fixture")
@@ -65,7 +65,7 @@ def _builds_only_fresh_objects(node: ast.FunctionDef | ast.AsyncFunctionDef) -> 
     """Whether every value the fixture returns or yields is built in it: a call whose arguments are constants,
     lambdas or themselves built there (`create_app()`, `TestClient(app)` after `app = FastAPI()`). A value
     that takes a name from outside (`TestClient(app)` of the module's app) is shared, not fresh."""
-    body = [n for n in _own_nodes(node)]
+    body = list(own_nodes(node))
     local: dict[str, ast.expr] = {}
     for n in body:
         if isinstance(n, ast.Assign) and len(n.targets) == 1 and isinstance(n.targets[0], ast.Name):
@@ -84,18 +84,7 @@ def _builds_only_fresh_objects(node: ast.FunctionDef | ast.AsyncFunctionDef) -> 
                 fresh(k.value, depth + 1) for k in expr.keywords)
         return False
 
-    return bool(values) and all(isinstance(v, ast.Call) or isinstance(v, ast.Name) for v in values) and all(
-        fresh(v) for v in values)
-
-
-def _own_nodes(function: ast.AST):
-    """The nodes of a function's body, not of the functions and classes defined in it."""
-    stack = list(ast.iter_child_nodes(function))
-    while stack:
-        node = stack.pop()
-        yield node
-        if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)):
-            stack.extend(ast.iter_child_nodes(node))
+    return bool(values) and all(fresh(value) for value in values)
 
 
 def _walk_block(statements, function: str, events, fixtures, requests, *, in_finally: bool, teardown: bool,

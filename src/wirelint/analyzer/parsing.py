@@ -17,6 +17,8 @@ from typing import Iterator
 import libcst as cst
 from libcst._nodes.internal import CodegenState
 
+from .discovery import LINE_BREAK_RE
+
 Span = tuple[int, int, int, int]  # line, column, end_line, end_column; lines 1-based, columns 0-based
 
 _CODING_RE = re.compile(rb"^[ \t\f]*#.*?coding[:=][ \t]*([-\w.]+)")
@@ -30,13 +32,13 @@ class SourceDecodeError(ValueError):
 
 def _decode_error(message: str, data: bytes, offset: int, encoding: str) -> SourceDecodeError:
     """The error at byte `offset`, with its line and column as Python counts them (\\n, \\r\\n or \\r end a line)."""
-    breaks = list(_LINE_BREAK_RE.finditer(data, 0, offset))
+    breaks = list(_LINE_BREAK_BYTES_RE.finditer(data, 0, offset))
     start = breaks[-1].end() if breaks else 0
     column = len(data[start:offset].decode(encoding, errors="replace")) + 1
     return SourceDecodeError(message, len(breaks) + 1, column)
 
 
-_LINE_BREAK_RE = re.compile(rb"\r\n|\r|\n")
+_LINE_BREAK_BYTES_RE = re.compile(rb"\r\n|\r|\n")
 
 
 def decode_source(data: bytes) -> str:
@@ -289,7 +291,7 @@ def without_data_literals(source: str, tree: ast.Module) -> str | None:
     if len(source) < _DATA_FILE_CHARS:
         return None
     line_starts = [0]
-    for match in _LINE_END_RE.finditer(source):
+    for match in LINE_BREAK_RE.finditer(source):
         line_starts.append(match.end())
     lines_bytes: dict[int, bytes] = {}
 
@@ -317,16 +319,13 @@ def without_data_literals(source: str, tree: ast.Module) -> str | None:
     for start, end, kind in sorted(spans):
         interior = source[start + 1:end - 1]
         keep = {"Set": "0", "Tuple": "0,"}.get(kind, "")
-        breaks = "".join(match.group() for match in _LINE_END_RE.finditer(interior))
+        breaks = "".join(match.group() for match in LINE_BREAK_RE.finditer(interior))
         last_line = interior[max(interior.rfind("\n"), interior.rfind("\r")) + 1:]
         filler = keep + breaks + " " * max(len(last_line) - (0 if breaks else len(keep)), 0)
         pieces += [source[last:start + 1], filler]
         last = end - 1
     pieces.append(source[last:])
     return "".join(pieces)
-
-
-_LINE_END_RE = re.compile(r"\r\n|\r|\n")
 
 
 def _constants_only(node: ast.AST) -> bool:

@@ -18,7 +18,7 @@ from .. import __version__
 from .discovery import SourceFile, discover, might_matter, read_source, scan_top_level
 from .models import ModuleFacts, ParseErrorFacts
 from .resolve import ModuleSource
-from .workers import run_guarded
+from .workers import internal_error, run_guarded
 
 # Bump when the facts' shape or the collectors' output changes: old cache entries are then ignored.
 FACTS_SCHEMA = 27
@@ -135,8 +135,6 @@ class _CacheUnpickler(pickle.Unpickler):
 
     def find_class(self, module: str, name: str):
         if module in self._MODULES:
-            import dataclasses
-
             from .graph import DependencyGraph
 
             value = super().find_class(module, name)
@@ -394,7 +392,7 @@ def _unguarded(work, source: SourceFile) -> ModuleFacts:
     try:
         return work(source)
     except Exception as error:  # a bug in wirelint on this file: reported with the file, the run goes on
-        return _guard_failure(source, f"internal error on this file: {type(error).__name__}: {error}")
+        return _guard_failure(source, internal_error(error))
 
 
 def _guard_failure(source: SourceFile, reason: str) -> ModuleFacts:

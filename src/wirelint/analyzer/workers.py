@@ -113,10 +113,15 @@ def _serve(connection: Connection, work: Callable) -> None:
         try:
             answer = (True, work(item))
         except Exception as error:  # a bug in wirelint on this file: reported with the file, the run goes on
-            answer = (False, f"internal error on this file: {type(error).__name__}: {error}")
+            answer = (False, internal_error(error))
         try:
             connection.send(answer)
         except (OSError, EOFError):
             return  # the parent is gone
         except Exception as error:  # the result does not pickle: also a bug, also this file's alone
-            connection.send((False, f"internal error on this file: {type(error).__name__}: {error}"))
+            connection.send((False, internal_error(error)))
+
+
+def internal_error(error: Exception) -> str:
+    """The failure reason for a wirelint bug met on one file."""
+    return f"internal error on this file: {type(error).__name__}: {error}"

@@ -251,10 +251,6 @@ def _codes(values: list[str] | None, option: str) -> list[str]:
     return codes
 
 
-def _matches(code: str, prefixes: list[str]) -> bool:
-    return any(code.startswith(prefix) for prefix in prefixes)
-
-
 def select_rules(select: list[str] | None, ignore: list[str] | None, config=None,
                  extend_select: list[str] | None = None):
     """Rule instances for --select/--extend-select/--ignore over the config (codes or prefixes such as DI00).
@@ -271,14 +267,15 @@ def select_rules(select: list[str] | None, ignore: list[str] | None, config=None
     for code in selected + extended + ignored:
         if not any(k.startswith(code) for k in known):
             raise fail(f"unknown rule code {code!r} (see `wirelint rules`)")
+    def matching(prefixes) -> set[str]:
+        return {code for code in known if any(code.startswith(prefix) for prefix in prefixes)}
+
     if selected:
-        chosen = {code for code in known if _matches(code, selected)}
+        chosen = matching(selected)
     else:
-        configured = list(config.select) if config and config.select else [""]
-        chosen = {code for code in known if _matches(code, configured)
-                  and not _matches(code, list(config.ignore) if config else [])}
-    chosen |= {code for code in known if _matches(code, extended)}
-    chosen -= {code for code in known if _matches(code, ignored)}
+        chosen = matching(config.select) if config and config.select else set(known)
+        chosen -= matching(config.ignore if config else ())
+    chosen = (chosen | matching(extended)) - matching(ignored)
     options = config.rule_options if config else {}
     return [rule(options.get(rule.code)) for rule in rules if rule.code in chosen]
 
@@ -377,8 +374,8 @@ def check(
         analyzed = {source.display for source in index.sources.values()}
         analyzed.update(path for path, _ in index.unreadable_directories)
         codes = {rule.code for rule in rules}
-        report = apply_baseline(report, entries, lambda code, path: code in codes and path in analyzed and not (
-            config.per_file_ignores and config.ignored_in(path, code)))
+        report = apply_baseline(report, entries, lambda code, path: code in codes and path in analyzed
+                                and not config.ignored_in(path, code))
     if format is CheckFormat.sarif:
         root_uri = Path.cwd().absolute().as_uri() + "/"
         text = render_sarif(report, [type(rule) for rule in rules], root_uri, __version__)
@@ -560,9 +557,6 @@ def main() -> None:
         command = error.ctx.command_path if getattr(error, "ctx", None) else "wirelint"
         typer.echo(f"{command}: error: {error.format_message()} (see --help)", err=True)
         raise SystemExit(2) from None
-    except KeyboardInterrupt:
-        typer.echo("wirelint: interrupted", err=True)
-        raise SystemExit(130) from None
     except _Stopped as stopped:
         (number,) = stopped.args
         typer.echo(f"wirelint: {'interrupted' if number == signal.SIGINT else 'terminated'}", err=True)

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import quote
 
-from ..analyzer.discovery import read_source
+from ..analyzer.discovery import LINE_BREAK_RE, read_source
 from ..rules.base import Finding
 
 CHECK_JSON_VERSION = 1
@@ -149,9 +149,6 @@ def make_report(findings: list[Finding], files: int, parse_errors: int) -> Repor
     return Report(tuple(kept), files, parse_errors, suppressed=suppressed, source_lines=source_lines)
 
 
-_LINE_BREAK_RE = re.compile(r"\r\n|\r|\n")
-
-
 def python_lines(data: bytes) -> list[str]:
     """The lines of a source file as Python numbers them: decoded as the interpreter decodes it (BOM, PEP 263
     coding line), broken only at \\n, \\r\\n and \\r (str.splitlines also breaks at form feeds, \\x1c-\\x1e,
@@ -164,7 +161,7 @@ def python_lines(data: bytes) -> list[str]:
         text = data.decode(encoding, errors="replace")
     except (SyntaxError, LookupError):
         text = data.decode("utf-8", errors="replace")
-    return _LINE_BREAK_RE.split(text.removeprefix("\ufeff"))
+    return LINE_BREAK_RE.split(text.removeprefix("\ufeff"))
 
 
 def _summary_line(report: Report) -> str:
