@@ -139,3 +139,85 @@ def test_a_generated_data_module_is_analyzed_and_its_findings_kept(tmp_path):
     facts = collect_module("gen", "gen.py", source.encode(), False)
     assert facts.parse_error is None and facts.line_count == source.count("\n")
     assert facts.functions["c"].location.line == 2 + 4 * 1202
+
+
+# --- syntax newer than the running interpreter -------------------------------------------------------------
+
+import sys  # noqa: E402
+
+from wirelint.analyzer.parsing import ast_despite_newer_syntax  # noqa: E402
+
+NEWER = '''\
+from fastapi import Request
+type Name = str
+
+
+class Repo[T: int](object):
+    def read(self, request: Request):
+        return request.app.state.repo
+
+
+@decorate
+@decorate(
+    1)
+def label(items):
+    return f"{items["a"]}"
+
+
+def tolerant():
+    try:
+        pass
+    except ValueError, TypeError:
+        return 1
+
+
+ITEMS = []
+'''
+
+
+@pytest.mark.skipif(sys.version_info >= (3, 12), reason="this interpreter parses PEP 695 and PEP 701 itself")
+def test_statements_python_cannot_parse_become_pass_and_the_rest_keeps_its_lines():
+    tree, replaced = ast_despite_newer_syntax(NEWER, cst.parse_module(NEWER))
+    # The innermost statements: the type alias, the f-string's `return`, and the `try` with `except A, B`.
+    assert replaced == (2, 14, 18)
+    assert [(type(s).__name__, getattr(s, "name", ""), s.lineno) for s in tree.body] == [
+        ("ImportFrom", "", 1), ("Pass", "", 2), ("ClassDef", "Repo", 5), ("FunctionDef", "label", 13),
+        ("FunctionDef", "tolerant", 17), ("Assign", "", 24)]
+    assert len(tree.body[3].decorator_list) == 2 and type(tree.body[3].body[0]).__name__ == "Pass"
+    assert [type(s).__name__ for s in tree.body[4].body] == ["Pass"]
+    (method,) = tree.body[2].body
+    assert (method.name, method.body[0].lineno, method.body[0].value.col_offset) == ("read", 7, 15)
+
+
+@pytest.mark.skipif(sys.version_info >= (3, 12), reason="this interpreter parses PEP 695 and PEP 701 itself")
+def test_a_module_with_newer_syntax_keeps_its_request_time_findings(tmp_path, monkeypatch):
+    from wirelint.analyzer import analyze
+    from wirelint.report.findings import make_report
+    from wirelint.rules import all_rules, run_rules
+
+    (tmp_path / "app").mkdir()
+    (tmp_path / "app/main.py").write_text(
+        "from fastapi import FastAPI, Request\n\napp = FastAPI()\ntype Name = str\nITEMS: list[str] = []\n\n\n"
+        "@app.post('/i')\ndef add(n: str, request: Request):\n    ITEMS.append(n)\n    return request.app.state.repo\n"
+        "\n\n@app.get('/g')\ndef generic[T](request: Request) -> T:\n    return request.app.state.other\n\n\n"
+        "def label(items):\n    return f\"{items[\"a\"]}\"\n")
+    monkeypatch.chdir(tmp_path)
+    index = analyze([Path("app")], jobs=1)
+    report = make_report(run_rules(index, [rule() for rule in all_rules()]), 1, 0)
+    assert [(f.code, f.location.line, f.location.column) for f in report.findings] == [
+        ("DI006", 10, 5), ("DI003", 11, 12), ("DI003", 16, 12)]
+
+
+def test_source_python_parses_is_returned_as_it_is():
+    source = "import os\nx = 1\n"
+    tree, replaced = ast_despite_newer_syntax(source, cst.parse_module(source))
+    assert replaced == () and ast.dump(tree) == ast.dump(ast.parse(source))
+
+
+@pytest.mark.skipif(sys.version_info >= (3, 12), reason="this interpreter parses PEP 701 itself")
+def test_a_definition_python_cannot_parse_goes_with_its_decorators():
+    source = ('x = 1\n\n\n@app.get(\n    "/a")\n@other\ndef f(x=f"{a["b"]}"):\n    return x\n\n\n'
+              'def g(request):\n    return request.app.state.y\n')
+    tree, replaced = ast_despite_newer_syntax(source, cst.parse_module(source))
+    assert replaced == (7,)
+    assert [(type(s).__name__, s.lineno) for s in tree.body] == [("Assign", 1), ("Pass", 4), ("FunctionDef", 11)]

@@ -43,6 +43,7 @@ from .parsing import (
     SourceDecodeError,
     Span,
     anchored_positions,
+    ast_despite_newer_syntax,
     decode_source,
     parse_module,
     positions_of,
@@ -71,13 +72,14 @@ def _collect_module(module: str, path: str, data: bytes, is_package: bool) -> Mo
     # Python's own parser first: it refuses nesting no interpreter compiles (more than 200 brackets, or
     # deeper than its recursion guard) in milliseconds, where libcst takes time and memory quadratic in the
     # depth and overflows the C stack (a segmentation fault) a few thousand levels down.
+    newer_syntax = False
     try:
         python_tree: ast.Module | None = ast.parse(source)
     except SyntaxError as error:
         if error.msg == _TOO_MANY_PARENTHESES:
             return ModuleFacts.failed(module, path, is_package,
                                       ParseErrorFacts(error.msg, error.lineno or 1, error.offset or 1))
-        python_tree = None  # maybe syntax newer than this interpreter's: libcst decides
+        python_tree, newer_syntax = None, True  # maybe syntax newer than this interpreter's: libcst decides
     except (RecursionError, MemoryError):
         return ModuleFacts.failed(module, path, is_package, ParseErrorFacts(_TOO_DEEP, 1, 1))
     except ValueError:
@@ -93,8 +95,12 @@ def _collect_module(module: str, path: str, data: bytes, is_package: bool) -> Mo
         return ModuleFacts.failed(module, path, is_package, _syntax_error(source, path, error))
     except RecursionError:
         return ModuleFacts.failed(module, path, is_package, ParseErrorFacts(_TOO_DEEP, 1, 1))
+    spans = None
+    if newer_syntax and (despite := ast_despite_newer_syntax(source, tree)) is not None:
+        # Python's tree without the statements it cannot parse: its facts, with libcst's own positions.
+        python_tree, spans = despite[0], positions_of(tree, _POSITIONED)
     try:
-        return _facts(module, path, is_package, source, tree, python_tree)
+        return _facts(module, path, is_package, source, tree, python_tree, spans)
     except RecursionError:  # valid Python, but deeper than the collectors' recursion allows
         return ModuleFacts.failed(module, path, is_package, ParseErrorFacts(_TOO_DEEP, 1, 1))
 
@@ -104,9 +110,8 @@ _TOO_DEEP = "source nested too deeply"
 
 
 def _facts(module: str, path: str, is_package: bool, source: str, tree: cst.Module,
-           python_tree: ast.Module | None) -> ModuleFacts:
-    spans = None
-    if python_tree is not None:
+           python_tree: ast.Module | None, spans: dict[int, Span] | None = None) -> ModuleFacts:
+    if spans is None and python_tree is not None:
         try:
             spans = anchored_positions(tree, python_tree, _POSITIONED)
         except PositionMismatch:

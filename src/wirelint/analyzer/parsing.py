@@ -338,3 +338,53 @@ def _constants_only(node: ast.AST) -> bool:
             return False
         stack.extend(ast.iter_child_nodes(current))
     return True
+
+
+# --- syntax newer than the running interpreter -------------------------------------------------------------
+# libcst parses Python up to 3.14 on any interpreter; `ast` only parses its own version. Where `ast` refuses a
+# module that libcst accepts (`type X = ...` or a PEP 701 f-string under Python 3.11), the facts read from
+# Python's tree would be missing for the whole file. Instead, the statements `ast` refuses are replaced one by
+# one, innermost first, by `pass` on their first line and empty lines after, so that every other statement
+# keeps its facts and its line numbers. PEP 695 type parameters are blanked in place first, so that a generic
+# class or function keeps its whole body.
+
+_MAX_REPLACED = 100
+
+
+def ast_despite_newer_syntax(source: str, tree: cst.Module) -> tuple[ast.Module, tuple[int, ...]] | None:
+    """Python's tree of `source` with the statements this interpreter cannot parse replaced by `pass`, and the
+    first lines of those statements; None when it cannot be had that way."""
+    statements = sorted({(line, end_line - (end_column == 0)) for line, _, end_line, end_column in
+                         positions_of(tree, (cst.SimpleStatementLine, cst.BaseCompoundStatement)).values()})
+    decorators = {end_line: line for line, _, end_line, _ in positions_of(tree, (cst.Decorator,)).values()}
+    lines = [match.group() for match in _LINE_WITH_END_RE.finditer(source)]
+    # `class Repo[T]:` and `def first[T](...)`: the type parameters become spaces, the definition stays whole.
+    for line, column, end_line, end_column in positions_of(tree, (cst.TypeParameters,)).values():
+        if line == end_line:
+            text = lines[line - 1]
+            lines[line - 1] = text[:column] + " " * (end_column - column) + text[end_column:]
+    replaced: list[int] = []
+    for _ in range(_MAX_REPLACED):
+        try:
+            return ast.parse("".join(lines)), tuple(sorted(replaced))
+        except SyntaxError as error:
+            failing = error.lineno or 0
+        except (ValueError, RecursionError, MemoryError):
+            return None
+        containing = [(first, last) for first, last in statements
+                      if first <= failing <= last and first not in replaced]
+        if not containing:
+            return None
+        first, last = max(containing)  # the innermost: it starts last
+        replaced.append(first)
+        while first - 1 in decorators:  # `@decorator` lines belong to the definition they decorate
+            first = decorators[first - 1]
+        text = lines[first - 1]
+        indent = text[:len(text) - len(text.lstrip(" \t"))]
+        for number in range(first, last + 1):
+            ending = LINE_BREAK_RE.search(lines[number - 1])
+            lines[number - 1] = (indent + "pass" if number == first else "") + (ending.group() if ending else "")
+    return None
+
+
+_LINE_WITH_END_RE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+$")
