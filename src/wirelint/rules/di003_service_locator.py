@@ -2,8 +2,18 @@
 
 from __future__ import annotations
 
-from ..analyzer.models import FunctionFacts, Location, ModuleFacts, SubscriptExpr, render
-from ..analyzer.resolve import FASTAPI_APP, Ctx, DefSym, ExternalSym, ParamSym, VarSym
+from ..analyzer.models import (
+    AttributeExpr,
+    CallExpr,
+    FunctionFacts,
+    Location,
+    ModuleFacts,
+    SequenceExpr,
+    SubscriptExpr,
+    render,
+)
+from ..analyzer.overrides import is_test_module
+from ..analyzer.resolve import FASTAPI_APP, FASTAPI_ROUTER, Ctx, DefSym, ExternalSym, ParamSym, VarSym
 from .base import Invalid, Rule, Valid, register
 
 # Lookup methods of well-known DI containers, by the container's qualified class name.
@@ -34,7 +44,8 @@ Finds dependencies looked up while a request is served instead of declared: `reg
 `container.get(UserRepo)`, `container[UserRepo]` (a project class used as the key), the lookup methods of
 well-known DI containers (punq, lagom, injector, kink, rodi, svcs, wireup, dependency-injector) by type or by
 key, and reads of `request.app.state.X` or `app.state.X` inside endpoints, providers and the code they call.
-Wiring at the composition root (module level, app factories, lifespan handlers) is not a lookup.
+Wiring at the composition root (module level, app factories, lifespan and startup/shutdown handlers) is not a
+lookup, and neither is test code (fixtures that swap `app.state` for a test).
 `dict.get`, `request.headers.get`, `os.environ.get` and `settings.get("key")` are never reported.
 
 ## Why is this bad?
@@ -89,8 +100,60 @@ def ok(request: Request, repo: Repo = Depends(get_repo), key: str = "x"):
     pairs: Pair[Repo] = (Repo(), Repo())
     return {"mode": mode, "agent": agent, "hits": hits, "n": len(values), "q": request.query_params.get("q")}
 """),
+        # Startup and shutdown handlers wire the app, however they are registered; tests swap app.state.
+        Valid({
+            "app/__init__.py": "",
+            "app/events.py": """\
+from app.main import app
+async def open_pool():
+    app.state.pool = object()
+async def close_pool():
+    await app.state.pool.close()
+""",
+            "app/main.py": """\
+from fastapi import APIRouter, FastAPI
+def warm_cache():
+    return app.state.cache
+app = FastAPI(on_startup=[warm_cache])
+router = APIRouter()
+@app.on_event("shutdown")
+async def shutdown():
+    await app.state.pool.close()
+@router.on_event("startup")
+async def router_startup():
+    return app.state.cache
+from app.events import close_pool, open_pool
+app.add_event_handler("startup", open_pool)
+app.add_event_handler("shutdown", close_pool)
+""",
+            "tests/conftest.py": """\
+import pytest
+from app.main import app
+@pytest.fixture
+def swap_pool():
+    old = app.state.pool
+    app.state.pool = object()
+    yield
+    app.state.pool = old
+""",
+        }),
     )
     invalid = (
+        # An `on_event` of something that is not the app or a router registers no startup handler.
+        Invalid({
+            "app/__init__.py": "",
+            "app/main.py": """\
+from fastapi import FastAPI
+app = FastAPI()
+class Bus:
+    def on_event(self, name):
+        return lambda f: f
+bus = Bus()
+@bus.on_event("message")
+def on_message():
+    return app.state.handler
+""",
+        }, (("app/main.py", 9),)),
         Invalid("""\
 from fastapi import APIRouter, Request
 router = APIRouter()
@@ -135,9 +198,10 @@ def read(service: Service = Depends()):
     def check(self, index):
         resolver = index.resolver
         graph = index.graph
+        handlers = None
         for name in sorted(index.sources):
             facts = index.modules[name]
-            if not facts.lookups:
+            if not facts.lookups or is_test_module(facts.path):
                 continue
             if not facts.complete:
                 facts = index.facts(name, complete=True)  # a module that never mentions FastAPI
@@ -146,6 +210,10 @@ def read(service: Service = Depends()):
                     continue  # module level: the composition root
                 function = facts.functions.get(lookup.function)
                 if function is None or self.composition_root(resolver, facts, function):
+                    continue
+                if handlers is None:
+                    handlers = self.event_handlers(index)
+                if f"{facts.module}.{function.qualname}" in handlers:
                     continue
                 ctx = Ctx(facts.module, lookup.function)
                 message = None
@@ -172,6 +240,49 @@ def read(service: Service = Depends()):
                         VarSym(facts.module, function.qualname, variable, binding)) in FASTAPI_APP:
                     return True
         return False
+
+    @staticmethod
+    def event_handlers(index) -> set[str]:
+        """Startup and shutdown handlers (`@app.on_event("startup")`, `app.add_event_handler("shutdown", f)`,
+        `FastAPI(on_startup=[f])`), by qualified name: they wire the application as a lifespan does."""
+        resolver = index.resolver
+        found: set[str] = set()
+
+        def add(expr, ctx: Ctx) -> None:
+            sym = resolver.deref(resolver.resolve(expr, ctx))
+            if isinstance(sym, DefSym) and sym.kind == "function":
+                found.add(f"{sym.module}.{sym.qualname}")
+
+        def is_app_or_router(expr, ctx: Ctx) -> bool:
+            sym = resolver.resolve(expr, ctx)
+            return isinstance(sym, VarSym) and resolver.built_by(sym) in FASTAPI_APP | FASTAPI_ROUTER
+
+        for facts in index.modules.values():
+            if not facts.complete:
+                continue
+            for function in facts.functions.values():
+                ctx = Ctx(facts.module, function.scope)
+                if any(isinstance(d, CallExpr) and isinstance(d.func, AttributeExpr) and d.func.attr == "on_event"
+                       and is_app_or_router(d.func.value, ctx) for d in function.decorators):
+                    found.add(f"{facts.module}.{function.qualname}")
+            for scope, call in facts.calls:
+                if (isinstance(call.func, AttributeExpr) and call.func.attr == "add_event_handler"
+                        and len(call.args) >= 2 and is_app_or_router(call.func.value, Ctx(facts.module, scope))):
+                    add(call.args[1], Ctx(facts.module, scope))
+            for scope_name, scope in facts.scopes.items():
+                ctx = Ctx(facts.module, scope_name)
+                for binding in scope.bindings.values():
+                    value = binding.value
+                    if binding.kind != "assign" or not isinstance(value, CallExpr):
+                        continue
+                    if resolver.qualified(resolver.deref(resolver.resolve(value.func, ctx))) not in (
+                            FASTAPI_APP | FASTAPI_ROUTER):
+                        continue
+                    for keyword in ("on_startup", "on_shutdown"):
+                        handlers = value.keyword(keyword)
+                        for item in handlers.items if isinstance(handlers, SequenceExpr) else ():
+                            add(item, ctx)
+        return found
 
     @staticmethod
     def reads_app_state(resolver, graph, facts, function, lookup, ctx) -> bool:
