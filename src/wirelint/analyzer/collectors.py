@@ -21,6 +21,7 @@ from .models import (
     Expr,
     FormattedStringExpr,
     FunctionFacts,
+    ImportTimeCall,
     IncludeFacts,
     LambdaExpr,
     Location,
@@ -137,6 +138,7 @@ def _facts(module: str, path: str, is_package: bool, source: str, tree: cst.Modu
         constructions=constructor_calls(python_tree),
         mutable_globals=mutable_globals(python_tree),
         global_writes=writes,
+        import_time_calls=tuple(collector.import_time_calls),
         body_calls=calls,
         line_count=source.count("\n") + (0 if source.endswith("\n") or not source else 1),
     )
@@ -162,6 +164,19 @@ def dotted_name(node: cst.BaseExpression) -> str | None:
     return None
 
 
+def _is_main_guard(test: cst.BaseExpression) -> bool:
+    """`__name__ == "__main__"` (either way round)."""
+    if not isinstance(test, cst.Comparison) or len(test.comparisons) != 1:
+        return False
+    target = test.comparisons[0]
+    if not isinstance(target.operator, cst.Equal):
+        return False
+    sides = {type(test.left).__name__: test.left, type(target.comparator).__name__: target.comparator}
+    name, string = sides.get("Name"), sides.get("SimpleString")
+    return (name is not None and name.value == "__name__" and string is not None
+            and string.evaluated_value == "__main__")
+
+
 class _Frame:
     __slots__ = ("kind", "qualname", "scope", "class_facts")
 
@@ -184,6 +199,8 @@ class _Collector:
         self.routes: list[RouteFacts] = []
         self.includes: list[IncludeFacts] = []
         self.calls: list[tuple[str, CallExpr]] = []
+        self.import_time_calls: list[ImportTimeCall] = []
+        self.main_guard = 0
         self.frames: list[_Frame] = [_Frame("module", "", "")]
         # per open function: [yields, returns]
         self.function_state: list[list] = []
@@ -232,7 +249,12 @@ class _Collector:
                     self.walk_block(case.body)
 
     def walk_if(self, statement: cst.If) -> None:
-        self.walk_block(statement.body)
+        if _is_main_guard(statement.test) and not self.function_state:
+            self.main_guard += 1  # `if __name__ == "__main__":` runs as a script, not at import
+            self.walk_block(statement.body)
+            self.main_guard -= 1
+        else:
+            self.walk_block(statement.body)
         orelse = statement.orelse
         if isinstance(orelse, cst.If):
             self.walk_if(orelse)
@@ -534,6 +556,7 @@ class _Collector:
     def visit_Assign(self, node: cst.Assign) -> None:
         value = None
         for target in node.targets:
+            self._import_time_call(target.target, node.value)
             if isinstance(target.target, cst.Name):
                 if value is None:
                     value = self._assign_value(node.value)
@@ -554,6 +577,7 @@ class _Collector:
             return
         if node.value is None:
             return
+        self._import_time_call(target, node.value)
         self.bind(
             target.value,
             Binding("assign", value=self._assign_value(node.value), annotation=annotation, line=self._line(node.value)),
@@ -563,6 +587,19 @@ class _Collector:
     def visit_TypeAlias(self, node: cst.TypeAlias) -> None:
         self.bind(node.name.value, Binding("type_statement", value=self.annotation(node.value), line=self._line(node)))
         return
+
+    def _import_time_call(self, target: cst.BaseExpression, value: cst.BaseExpression) -> None:
+        if self.function_state or self.main_guard:
+            return  # in a function or under `if __name__ == "__main__":`, not at import
+        if (isinstance(target, (cst.Tuple, cst.List)) and isinstance(value, (cst.Tuple, cst.List))
+                and len(target.elements) == len(value.elements)):
+            for target_element, value_element in zip(target.elements, value.elements):
+                self._import_time_call(target_element.value, value_element.value)
+            return
+        name = dotted_name(target)
+        if isinstance(value, cst.Call) and name is not None:
+            prefix = f"{self.frame.qualname}." if self.frame.kind == "class" else ""
+            self.import_time_calls.append(ImportTimeCall(prefix + name, self.expr(value), self.location(value)))
 
     def _line(self, node: cst.CSTNode) -> int:
         span = self.spans.get(id(node))

@@ -245,6 +245,16 @@ class ConstructionFacts:
 
 
 @dataclass(frozen=True, slots=True)
+class ImportTimeCall:
+    """A call whose result a module or class body binds when it is imported: `db = SessionLocal()`,
+    `a, b = f(), g()`, `class Repo: session = make()` (target `Repo.session`); not inside functions."""
+
+    target: str
+    call: CallExpr
+    location: Location
+
+
+@dataclass(frozen=True, slots=True)
 class GlobalWrite:
     """A function body changing a module-level name: `CACHE[k] = v`, `ITEMS.append(x)`, `global N; N += 1`."""
 
@@ -318,6 +328,7 @@ class ModuleFacts:
     constructions: tuple[ConstructionFacts, ...] = ()
     mutable_globals: tuple[tuple[str, int], ...] = ()  # module-level names bound to mutable containers, line
     global_writes: tuple[GlobalWrite, ...] = ()
+    import_time_calls: tuple[ImportTimeCall, ...] = ()
     # `(function, callee)` for calls of plain names and dotted names in function bodies: who calls whom,
     # so that rules can follow the request path into project helpers.
     body_calls: tuple[tuple[str, Expr], ...] = ()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ..analyzer.models import AttributeExpr, CallExpr, Expr, Location, render
+from ..analyzer.models import AttributeExpr, CallExpr, Expr, Location, NameExpr, render
 from ..analyzer.resolve import Ctx, DefSym
 from .base import Invalid, Rule, Valid, register
 
@@ -24,6 +24,7 @@ DBAPI_CONNECT = frozenset({
     "mysql.connector.connect", "pyodbc.connect", "cx_Oracle.connect", "oracledb.connect", "duckdb.connect",
 })
 CACHES = frozenset({"functools.lru_cache", "functools.cache"})
+_DBAPI_MODULES = frozenset(name.rsplit(".", 1)[0] for name in DBAPI_CONNECT)
 
 
 @register
@@ -36,9 +37,11 @@ class ModuleSessionSingleton(Rule):
 ## What it does
 Finds database sessions and connections created when a module is imported: SQLAlchemy `Session(...)` and
 `AsyncSession(...)`, a call of a `sessionmaker(...)`/`async_sessionmaker(...)` (wherever it is defined),
-`engine.connect()`, DB-API `connect(...)` (sqlite3, psycopg, pymysql, ...), `next(get_db())`, and a cached
-(`lru_cache`/`cache`) function that returns a session. Engines, sessionmakers, pools and settings are
-meant to be module-level and are not reported.
+`engine.connect()`, DB-API `connect(...)` (sqlite3, psycopg, pymysql, ...), `next(get_db())`, a call of a
+helper that returns one of these, and a cached (`lru_cache`/`cache`) function that returns a session. Every
+binding made at import time counts: module level, class attributes, tuple targets, `if`/`try` blocks (not
+`if __name__ == "__main__":`, which runs as a script). Engines, sessionmakers, pools and settings are meant
+to be module-level and are not reported.
 
 ## Why is this bad?
 One session serves every request of the process, concurrently: a SQLAlchemy session is not thread-safe and
@@ -93,6 +96,15 @@ def session_for_script() -> Session:
 def get_engine():
     return create_engine("sqlite://")
 current: Session | None = None
+def make_engine():
+    return create_engine("sqlite://")
+def sessions():
+    with SessionLocal() as session:
+        yield session
+other_engine = make_engine()  # a helper that returns an engine
+pending = sessions()  # a generator: no session until it runs
+if __name__ == "__main__":
+    script_db = SessionLocal()  # run as a script, not imported
 """),
     )
     invalid = (
@@ -128,6 +140,24 @@ def cached_session():
     return SessionFactory()
 """,
         }, (("app/deps.py", 4), ("app/deps.py", 5), ("app/deps.py", 7))),
+        # Through a helper, a sessionmaker called in place, a class attribute, a tuple and a second binding.
+        Invalid("""\
+from sqlalchemy import create_engine
+from sqlalchemy.orm import sessionmaker
+engine = create_engine("sqlite://")
+SessionLocal = sessionmaker(bind=engine)
+def new_session():
+    return SessionLocal()
+a = new_session()
+c = sessionmaker(bind=engine)()
+class Repo:
+    db = SessionLocal()
+x, y = SessionLocal(), 1
+try:
+    d = SessionLocal()
+except Exception:
+    d = None
+""", (("app.py", 7), ("app.py", 8), ("app.py", 10), ("app.py", 11), ("app.py", 13))),
     )
 
     def check(self, index):
@@ -137,24 +167,24 @@ def cached_session():
             scope = facts.scopes.get("")
             if scope is None:
                 continue
+            if not facts.complete and self.imports_session_makers(resolver, facts, scope):
+                facts = index.facts(name, complete=True)  # class bodies, try blocks, tuples: only a parse sees
+                scope = facts.scopes.get("", scope)
             ctx = Ctx(facts.module, "")
-            for variable, binding in scope.bindings.items():
-                if binding.kind != "assign":
-                    continue
-                value = binding.value
-                if isinstance(value, CallExpr):
-                    func, call = value.func, value
-                elif binding.callee is not None:
-                    func, call = binding.callee, None
-                else:
-                    continue
+            if facts.complete:  # every call bound at import time, in module and class bodies
+                candidates = [(c.target, c.call.func, c.call, c.location) for c in facts.import_time_calls]
+            else:  # a top-level scan: the callee of each module-level `name = callee(...)`
+                candidates = [(variable, binding.callee, None, Location(facts.path, binding.line or 1, 1,
+                                                                         binding.line or 1, 1))
+                              for variable, binding in scope.bindings.items()
+                              if binding.kind == "assign" and binding.callee is not None]
+            for target, func, call, location in candidates:
                 what = self.creates(resolver, func, call, ctx)
                 if what:
-                    line = binding.line or 1
                     yield self.finding(
-                        f"`{variable} = {render(func)}(...)` creates {what} at import time, shared by every "
+                        f"`{target} = {render(func)}(...)` creates {what} at import time, shared by every "
                         "request; create it per request in a yield dependency and inject it with Depends",
-                        Location(facts.path, line, 1, line, 1),
+                        location,
                     )
             for function in facts.functions.values():
                 if function.scope or function.class_qualname or not function.decorators:
@@ -175,8 +205,28 @@ def cached_session():
                             break
 
     @staticmethod
-    def creates(resolver, func: Expr, call: CallExpr | None, ctx: Ctx) -> str | None:
+    def imports_session_makers(resolver, facts, scope) -> bool:
+        """Whether a module that was only scanned imports what creates sessions or connections: a sessionmaker
+        (or a name one built), a DB-API module or its `connect`."""
+        ctx = Ctx(facts.module, "")
+        for variable, binding in scope.bindings.items():
+            if binding.kind not in ("import", "import_module"):
+                continue
+            if binding.kind == "import_module" and binding.target in _DBAPI_MODULES:
+                return True
+            sym = resolver.deref(resolver.resolve(NameExpr(variable), ctx))
+            name = resolver.qualified(sym)
+            # Not the session classes themselves: most modules import `Session` for annotations only.
+            if name in SESSION_FACTORIES or name in DBAPI_CONNECT or resolver.built_by(sym) in SESSION_FACTORIES:
+                return True
+        return False
+
+    @classmethod
+    def creates(cls, resolver, func: Expr, call: CallExpr | None, ctx: Ctx, depth: int = 0) -> str | None:
         """'a database session' / 'a database connection' when calling `func` makes one, else None."""
+        if isinstance(func, CallExpr):  # `sessionmaker(bind=engine)()`
+            factory = resolver.qualified(resolver.deref(resolver.resolve_qualified(func.func, ctx)))
+            return "a database session" if factory in SESSION_FACTORIES else None
         if isinstance(func, AttributeExpr) and func.attr in ("connect", "begin"):
             if resolver.built_by(resolver.resolve(func.value, ctx)) in ENGINE_FACTORIES:
                 return "a database connection"
@@ -195,4 +245,13 @@ def cached_session():
             return None
         if resolver.built_by(sym) in SESSION_FACTORIES:
             return "a database session"
+        if isinstance(sym, DefSym) and sym.kind == "function" and depth < 3:
+            # A helper that returns a session (`def new_session(): return SessionLocal()`), called here.
+            facts = resolver.function_facts(sym.module, sym.qualname)
+            if facts is not None and not facts.yields:
+                inner = Ctx(sym.module, sym.qualname)
+                for returned in facts.returns:
+                    if isinstance(returned, CallExpr) and (
+                            what := cls.creates(resolver, returned.func, returned, inner, depth + 1)):
+                        return f"{what} (returned by {render(func)}())"
         return None
