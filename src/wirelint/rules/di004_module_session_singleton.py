@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ..analyzer.models import AttributeExpr, CallExpr, Expr, Location, NameExpr, render
-from ..analyzer.resolve import Ctx, DefSym
+from ..analyzer.resolve import Ctx, DefSym, MethodSym, VarSym
 from .base import Invalid, Rule, Valid, register
 
 SESSION_CLASSES = frozenset({
@@ -157,7 +157,16 @@ try:
     d = SessionLocal()
 except Exception:
     d = None
-""", (("app.py", 7), ("app.py", 8), ("app.py", 10), ("app.py", 11), ("app.py", 13))),
+class Connector:
+    def __init__(self):
+        self.engine = create_engine("sqlite://")
+    def session(self):
+        maker = sessionmaker(bind=self.engine)
+        session = maker()
+        return session
+connector = Connector()
+e = connector.session()
+""", (("app.py", 7), ("app.py", 8), ("app.py", 10), ("app.py", 11), ("app.py", 13), ("app.py", 24))),
     )
 
     def check(self, index):
@@ -181,8 +190,9 @@ except Exception:
             for target, func, call, location in candidates:
                 what = self.creates(resolver, func, call, ctx)
                 if what:
+                    callee = f"{render(func.func)}(...)" if isinstance(func, CallExpr) else render(func)
                     yield self.finding(
-                        f"`{target} = {render(func)}(...)` creates {what} at import time, shared by every "
+                        f"`{target} = {callee}(...)` creates {what} at import time, shared by every "
                         "request; create it per request in a yield dependency and inject it with Depends",
                         location,
                     )
@@ -245,12 +255,17 @@ except Exception:
             return None
         if resolver.built_by(sym) in SESSION_FACTORIES:
             return "a database session"
-        if isinstance(sym, DefSym) and sym.kind == "function" and depth < 3:
-            # A helper that returns a session (`def new_session(): return SessionLocal()`), called here.
-            facts = resolver.function_facts(sym.module, sym.qualname)
+        helper = sym if isinstance(sym, DefSym) else resolver.deref(resolver.resolve(func, ctx))
+        if depth < 3 and (isinstance(helper, MethodSym) or isinstance(helper, DefSym) and helper.kind == "function"):
+            # A function or method that returns a session (`def new_session(): return SessionLocal()`, or
+            # `session = Session(); return session`), called here.
+            facts = resolver.function_facts(helper.module, helper.qualname)
             if facts is not None and not facts.yields:
-                inner = Ctx(sym.module, sym.qualname)
+                inner = Ctx(helper.module, helper.qualname)
                 for returned in facts.returns:
+                    if isinstance(returned, NameExpr) and isinstance(local := resolver.resolve(returned, inner),
+                                                                    VarSym):
+                        returned = resolver.var_value(local)
                     if isinstance(returned, CallExpr) and (
                             what := cls.creates(resolver, returned.func, returned, inner, depth + 1)):
                         return f"{what} (returned by {render(func)}())"
