@@ -77,3 +77,29 @@ def test_top_level_scan_reads_names_and_imports():
     }
     assert facts.scopes[""].star_imports == ("x",)
     assert facts.complete is False
+
+
+def test_git_info_exclude_applies_under_every_gitignore(tmp_path, monkeypatch):
+    """`.git/info/exclude` ignores as a root .gitignore does, but any .gitignore can re-include (git's order)."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / ".git/info").mkdir(parents=True)
+    (tmp_path / ".git/info/exclude").write_text("scratch/\nlocal_*.py\n")
+    (tmp_path / "app/.gitignore").parent.mkdir()
+    (tmp_path / "app/.gitignore").write_text("!local_keep.py\n")
+    touch(tmp_path, "app/__init__.py", "app/main.py", "app/local_try.py", "app/local_keep.py", "scratch/x.py")
+    assert [f.display for f in discover([Path(".")])] == ["app/__init__.py", "app/local_keep.py", "app/main.py"]
+    assert len(discover([Path(".")], respect_gitignore=False)) == 5
+
+
+def test_a_worktree_reads_the_main_repositorys_info_exclude(tmp_path, monkeypatch):
+    main_git = tmp_path / "main/.git"
+    (main_git / "info").mkdir(parents=True)
+    (main_git / "info/exclude").write_text("notes.py\n")
+    (main_git / "worktrees/feature").mkdir(parents=True)
+    (main_git / "worktrees/feature/commondir").write_text("../..\n")
+    tree = tmp_path / "feature"
+    tree.mkdir()
+    (tree / ".git").write_text(f"gitdir: {main_git / 'worktrees/feature'}\n")
+    touch(tree, "notes.py", "app.py")
+    monkeypatch.chdir(tree)
+    assert [f.display for f in discover([Path(".")])] == ["app.py"]

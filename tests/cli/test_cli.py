@@ -491,3 +491,35 @@ def test_junit_of_a_clean_run_has_a_passing_case_per_rule(project):
     assert (suite.get("tests"), suite.get("failures")) == (str(len(cases)), "0")
     mixed = ElementTree.fromstring(run("check", "--no-cache", "--format", "junit", cwd=project).stdout.split("?>")[1])
     assert (mixed.get("tests"), mixed.get("failures")) == (str(len(all_rules())), "1")
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="a pseudo-terminal")
+def test_colors_only_on_a_terminal_and_never_with_no_color(project):
+    import os
+    import pty
+
+    def on_terminal(*args: str, **env: str) -> bytes:
+        leader, follower = pty.openpty()
+        process = subprocess.Popen([sys.executable, "-m", "wirelint", "check", "app", "--no-cache", *args],
+                                   cwd=project, stdout=follower, stderr=subprocess.DEVNULL,
+                                   env={**os.environ, "TERM": "xterm-256color", **env})
+        os.close(follower)
+        output = b""
+        while True:
+            try:
+                chunk = os.read(leader, 65536)
+            except OSError:  # the terminal closes when the process exits
+                break
+            if not chunk:
+                break
+            output += chunk
+        process.wait(timeout=60)
+        os.close(leader)
+        return output
+
+    colored = on_terminal()
+    assert b"\x1b[" in colored and b"DI001" in colored
+    assert b"\x1b[" not in on_terminal(NO_COLOR="1") and b"DI001" in on_terminal(NO_COLOR="1")
+    assert b"\x1b[" not in run("check", "app", "--no-cache", cwd=project).stdout.encode()  # a pipe: plain
+    on_terminal("-o", "report.txt")
+    assert "\x1b[" not in (project / "report.txt").read_text() and "DI001" in (project / "report.txt").read_text()

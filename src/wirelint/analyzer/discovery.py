@@ -153,19 +153,37 @@ class GitIgnores:
         self._specs: dict[Path, object | None] = {}
         self._roots: dict[Path, Path | None] = {}
 
-    def _spec(self, folder: Path):
-        if folder not in self._specs:
+    def _spec(self, folder: Path, name: str = ".gitignore"):
+        key = folder / name
+        if key not in self._specs:
             spec = None
             try:
-                lines = (folder / ".gitignore").read_text(encoding="utf-8", errors="replace").splitlines()
+                lines = key.read_text(encoding="utf-8", errors="replace").splitlines()
             except OSError:
                 lines = []
             if lines:
                 import pathspec
 
                 spec = pathspec.GitIgnoreSpec.from_lines(lines)
-            self._specs[folder] = spec
-        return self._specs[folder]
+            self._specs[key] = spec
+        return self._specs[key]
+
+    @staticmethod
+    def _info_folder(root: Path) -> Path:
+        """`.git/info`, or for a worktree or submodule (`.git` is a file naming the git directory) its own."""
+        dot_git = root / ".git"
+        if dot_git.is_file():
+            try:
+                text = dot_git.read_text(encoding="utf-8", errors="replace").strip()
+            except OSError:
+                return dot_git / "info"
+            if text.startswith("gitdir:"):
+                git_dir = (root / text.removeprefix("gitdir:").strip()).resolve()
+                common = git_dir / "commondir"  # a worktree shares the main repository's info/exclude
+                if common.is_file():
+                    git_dir = (git_dir / common.read_text(encoding="utf-8", errors="replace").strip()).resolve()
+                return git_dir / "info"
+        return dot_git / "info"
 
     def _repository_root(self, folder: Path) -> Path | None:
         if folder not in self._roots:
@@ -196,6 +214,11 @@ class GitIgnores:
             decision = spec.check_file(relative).include
             if decision is not None:
                 return decision
+        # `.git/info/exclude`: the repository's own ignores, weaker than every .gitignore
+        spec = self._spec(self._info_folder(root), "exclude")
+        if spec is not None:
+            decision = spec.check_file(path.relative_to(root).as_posix() + ("/" if is_dir else "")).include
+            return bool(decision)
         return False
 
 
