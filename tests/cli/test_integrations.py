@@ -354,3 +354,24 @@ def test_pre_commit_hook_installed_from_the_repository_blocks_a_commit(tmp_path,
     result = pre_commit("run", "--all-files", cwd=project, env=env)
     assert result.returncode == 0, result.stdout + result.stderr
     assert re.search(r"^wirelint\.+Passed$", result.stdout, re.M), result.stdout
+
+
+@pytest.mark.slow
+def test_action_install_step_installs_a_working_wirelint_from_the_action_checkout(tmp_path):
+    """The install step's own script, run with bash as the runner would: a fresh venv, `pip install` of this
+    checkout (the action's ref), and the `wirelint` it reports in the step outputs checks a project."""
+    (install,) = [step for step in yaml.safe_load(ACTION_FILE.read_text())["runs"]["steps"]
+                  if step.get("id") == "install"]
+    outputs = tmp_path / "outputs"
+    env = {**os.environ, "PYTHON": sys.executable, "INPUT_VERSION": "", "RUNNER_TEMP": str(tmp_path),
+           "GITHUB_ACTION_PATH": str(ROOT), "GITHUB_OUTPUT": str(outputs), "PIP_DISABLE_PIP_VERSION_CHECK": "1"}
+    result = subprocess.run(["bash", "-c", install["run"]], env=env, capture_output=True, text=True, timeout=600)
+    assert result.returncode == 0, result.stderr
+    (line,) = outputs.read_text().splitlines()
+    name, _, installed = line.partition("=")
+    assert name == "wirelint" and Path(installed).is_relative_to(tmp_path / "wirelint-venv")
+    project = tmp_path / "project"
+    write(project, CYCLE)
+    check = subprocess.run([installed, "check", "--no-cache", "-f", "concise"], cwd=project, capture_output=True,
+                           text=True, timeout=120)
+    assert check.returncode == 1 and check.stdout.startswith("app/sessions.py:6:17: DI001"), check.stderr
