@@ -135,7 +135,8 @@ def test_runtime_side_on_a_handwritten_project(worker, tmp_path):
             ["oracle_hand.main.paged", "oracle_hand.main.get_db", "db"],
         ],
         "nodes": {
-            "oracle_hand.main.checker": {"kind": "instance", "yields": False, "path": path, "line": 7},
+            "oracle_hand.main.checker": {"kind": "instance", "yields": False, "path": path, "line": 10,
+                                         "class": "oracle_hand.main.Checker"},
             "oracle_hand.main.get_db": {"kind": "provider", "yields": True, "path": path, "line": 3},
             "oracle_hand.main.items": {"kind": "endpoint", "yields": False, "path": path, "line": 12},
             "oracle_hand.main.paged": {"kind": "provider", "yields": False, "path": path, "line": 5},

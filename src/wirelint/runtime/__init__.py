@@ -67,7 +67,7 @@ def graph_from_document(document: dict, reference: str) -> DependencyGraph:
     graph = DependencyGraph()
     for node_id, info in document["nodes"].items():
         graph.add_node(Node(node_id, info["kind"], _location(info.get("path"), info.get("line")),
-                            bool(info.get("yields"))))
+                            bool(info.get("yields")), info.get("class")))
     parameters: dict[tuple[str, str], list[str]] = {}
     for source, target, name in document.get("parameters", ()):
         parameters.setdefault((source, target), []).append(name)
