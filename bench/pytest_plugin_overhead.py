@@ -18,16 +18,21 @@ Each round runs the suite in a fresh `python -m pytest` three ways, in rotating 
 
 Four numbers per run: wall and CPU time of the whole process (interpreter start, imports, collection, tests, as
 a user waits) and of the session (sessionstart to unconfigure, measured by a tiny `-p bench_timer` plugin
-written next to the suite; it also checks that the plugin is on exactly in the "on" variant). CPU time is the
-steadier one on a busy machine; the verdict uses the session's, best of the rounds (the minimum is the run least
-disturbed by the rest of the machine, as `timeit` recommends). Reported: minimum and median of each, with its
-ratio to the baseline's. On a shared machine these A/B ratios move by several percent from round to round (the
-"off" variant, which runs no per-test code, shows the noise floor), so --timed-runs more "on" runs time the
-plugin's hooks from inside (the bench_timer plugin wraps them): that share of the same session is slowed by a
-busy machine exactly as much as the rest, and it slightly overstates the cost (the timing wrappers are counted).
+written next to the suite; it also checks that the plugin is on exactly in the "on" variant). Reported: minimum
+and median of each, with its ratio to the baseline's, as information: on a shared machine these A/B ratios move
+by several percent from run to run (the session CPU ratio, best of 9, has read anywhere from 0.98x to 1.10x
+for the same code on a busy 2-core VM; the "off" variant, which runs no per-test code, shows that noise floor).
+
+The verdict comes from --timed-runs more "on" runs that time the plugin's hooks from inside (the bench_timer
+plugin wraps each of them, and the fixture finalizers the plugin registers): the time spent inside them as a
+share of the rest of the same session. Both halves of that share are slowed alike by a busy machine, so it
+holds steady where the A/B ratio does not (1.8% to 3.0% over those runs), and it slightly overstates the cost
+(the timing wrappers are counted). Exit status 1 when the median share is above --max-share (5%: a plugin
+costing that share makes the session at most 1.05x as long).
+
 The children get a private bytecode cache (PYTHONPYCACHEPREFIX in the temp dir), so pytest's assertion rewriting
 is cached as on a developer machine even where PYTHONDONTWRITEBYTECODE is set; one warm-up run per variant fills
-it. Exit status 1 when the "on" session CPU ratio exceeds --max-ratio.
+it.
 """
 
 from __future__ import annotations
@@ -268,7 +273,9 @@ def pytest_configure(config):
         for impl in getattr(caller, "get_hookimpls", lambda: [])():
             if impl.plugin is guard and impl.function.__name__ not in ("pytest_terminal_summary",):
                 impl.function = (_timed_wrapper if impl.wrapper else _timed)(impl.function)
+    # the plugin's finalizers of wider-scoped fixtures are called by pytest, not through a hook
     guard._before_fixture_teardown = _timed(guard._before_fixture_teardown)
+    guard._after_fixture_teardown = _timed(guard._after_fixture_teardown)
 
 
 def pytest_sessionstart(session):
@@ -349,14 +356,18 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--tests", type=int, default=1000)
     parser.add_argument("--modules", type=int, default=20)
     parser.add_argument("--rounds", type=int, default=9)
-    parser.add_argument("--timed-runs", type=int, default=5, help="runs that time the plugin's hooks from inside")
+    parser.add_argument("--timed-runs", type=int, default=5,
+                        help="runs that time the plugin's hooks from inside (the verdict's measurement)")
     parser.add_argument("--requests", action="store_true", help="one test in ten calls a route via TestClient")
     parser.add_argument(
-        "--max-ratio", type=float, default=1.05,
-        help="fail when the best session CPU time with the plugin on is above this ratio to the baseline's",
+        "--max-share", type=float, default=5.0,
+        help="fail when the median time inside the plugin's hooks is above this percentage of the rest of the "
+             "session (default 5, that is a session at most 1.05x as long)",
     )
     parser.add_argument("--keep", action="store_true", help="keep the generated suite and print its path")
     args = parser.parse_args(argv)
+    if args.timed_runs < 1:
+        parser.error("--timed-runs must be at least 1: the verdict is measured in those runs")
 
     work = Path(tempfile.mkdtemp(prefix="wirelint-plugin-bench-"))
     try:
@@ -391,14 +402,15 @@ def main(argv: list[str] | None = None) -> int:
             print(f"{name:<10}" + "".join(cell(name, m, min) + " " + cell(name, m, statistics.median)
                                           for m in MEASURES))
         on = min(results["on"]["session cpu"]) / min(results["baseline"]["session cpu"])
+        off = min(results["off"]["session cpu"]) / min(results["baseline"]["session cpu"])
         extra = min(results["on"]["session cpu"]) - min(results["baseline"]["session cpu"])
         per_test_us = extra / expected * 1e6
-        verdict = "ok" if on <= args.max_ratio else "MISSED"
         paired = statistics.median(
             a / b for a, b in zip(results["on"]["session cpu"], results["baseline"]["session cpu"])
         )
-        print(f"plugin on: session CPU {on:.3f}x the baseline (best of {args.rounds}), {per_test_us:+.0f} us per "
-              f"test (target <= {args.max_ratio}x): {verdict}; median of the per-round ratios {paired:.3f}x")
+        print(f"information: plugin on, session CPU {on:.3f}x the baseline (best of {args.rounds}), "
+              f"{per_test_us:+.0f} us per test; median of the per-round ratios {paired:.3f}x; loaded but off "
+              f"{off:.3f}x (the noise floor: no per-test code runs)")
         if args.keep:
             print(f"suite kept in {suite}")
         on_runs: dict[str, list[float]] = {"inside": [], "session wall": [], "hook calls": [], "scan": []}
@@ -406,15 +418,19 @@ def main(argv: list[str] | None = None) -> int:
             measured = run(suite, "on", env, expected, time_hooks=True)
             for key in on_runs:
                 on_runs[key].append(measured[key])
-        shares = [inside / (wall - inside) for inside, wall in zip(on_runs["inside"], on_runs["session wall"])]
+        shares = [inside / (wall - inside) * 100 for inside, wall in zip(on_runs["inside"], on_runs["session wall"])]
+        share = statistics.median(shares)
         inside_ms = statistics.median(on_runs["inside"]) * 1e3
+        per_call_us = inside_ms * 1e3 / max(on_runs["hook calls"][0], 1)
+        verdict = "ok" if share <= args.max_share else "MISSED"
         print(
             f"inside the plugin's hooks ({args.timed_runs} more runs): {inside_ms:.1f} ms per session "
-            f"({int(on_runs['hook calls'][0])} hook calls), {statistics.median(shares) * 100:.1f}% of the rest of "
-            f"the session (median; min {min(shares) * 100:.1f}%); start-up heap scan "
+            f"({int(on_runs['hook calls'][0])} calls, {per_call_us:.1f} us each), {share:.1f}% of the rest of the "
+            f"session (median; min {min(shares):.1f}%, max {max(shares):.1f}%); start-up heap scan "
             f"{statistics.median(on_runs['scan']) * 1e3:.1f} ms"
         )
-        return 0 if on <= args.max_ratio else 1
+        print(f"verdict: median in-hook share {share:.1f}% (target <= {args.max_share:g}%): {verdict}")
+        return 0 if share <= args.max_share else 1
     finally:
         if not args.keep:
             shutil.rmtree(work, ignore_errors=True)
