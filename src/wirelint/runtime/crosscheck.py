@@ -23,6 +23,7 @@ class CrossCheck:
     routes: int  # routes both agree on
     edges: int  # edges both agree on
     differences: tuple[Difference, ...]
+    not_compared: int = 0  # static routes served by no app, or by another app than the one compared
 
 
 def _routes(graph: DependencyGraph, app: str | None) -> dict[tuple[str, tuple[str, ...], str], str]:
@@ -87,8 +88,9 @@ def cross_check(static: DependencyGraph, runtime: DependencyGraph, app: str) -> 
                   f"{', '.join(resolved)}" if resolved else
                   "FastAPI did not register this dependency (conditional code, or a wirelint bug: please report it)")
         differences.append(Difference("edge", f"{source} -> {target} ({kind})", "static", reason))
+    not_compared = len(set(_routes(static, None)) - set(static_routes))
     return CrossCheck(app, static_app, len(set(runtime_routes) & set(static_routes)),
-                      len(runtime_edges & static_edges), tuple(differences))
+                      len(runtime_edges & static_edges), tuple(differences), not_compared)
 
 
 def render_cross_check(result: CrossCheck) -> str:
@@ -96,6 +98,9 @@ def render_cross_check(result: CrossCheck) -> str:
     lines = [f"Cross-check with the running app {result.app} (static app: {result.static_app or 'none'}): "
              f"{result.routes} routes and {result.edges} dependency edges agree, "
              f"{len(result.differences)} difference{'s' if len(result.differences) != 1 else ''}."]
+    if result.not_compared:
+        lines.append(f"  not compared: {result.not_compared} static route{'s' if result.not_compared != 1 else ''} "
+                     "that this app does not serve (routers no app includes, or another app's)")
     for difference in result.differences:
         where = "only at run time" if difference.side == "runtime" else "only in the static graph"
         lines.append(f"  {difference.what} {where}: {difference.item}")
