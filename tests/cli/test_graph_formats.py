@@ -1,12 +1,20 @@
-"""Graph views and their renderings (DOT, SVG/PNG, Mermaid, Markdown): exact text on small graphs."""
+"""Graph views and their renderings (DOT, SVG/PNG, Mermaid, Markdown): exact text on small graphs, and the
+`graph` command's errors for them."""
 
 from __future__ import annotations
 
+import subprocess
+import sys
+
 import pytest
 
-from wirelint.report.graph_text import dot_string, mermaid_text, render_dot, render_image, render_markdown, render_mermaid
-from wirelint.report.graph_view import ViewError, build_view
+from wirelint.analyzer.models import Location
+from wirelint.report.graph_text import (MERMAID_MAX_CHARACTERS, RenderError, dot_string, mermaid_flowchart,
+                                        mermaid_text, render_dot, render_image, render_markdown, render_mermaid)
+from wirelint.report.graph_view import (GraphView, ViewEdge, ViewError, ViewNode, build_view, collapse_modules,
+                                        counted)
 from wirelint.rules import all_rules, run_rules
+from wirelint.rules.base import Finding
 
 from conftest import require_program
 
@@ -164,6 +172,8 @@ def test_view_errors_name_what_exists(analyze_project):
         view_of(index, focus="missing")
     with pytest.raises(ViewError, match="--depth needs --focus or --route"):
         view_of(index, depth=2)
+    with pytest.raises(ViewError, match="^--reverse needs --focus or --route$"):
+        view_of(index, reverse=True)
 
 
 def test_router_clusters_and_collapse(analyze_project):
@@ -174,8 +184,8 @@ def test_router_clusters_and_collapse(analyze_project):
                         "svc.b.get_b": "svc.api.router"}
     collapsed = view_of(index, collapse=True)
     assert [(n.id, n.kind, n.detail, n.findings) for n in collapsed.nodes] == [
-        ("svc.a", "module", ("2 provider",), ("DI001",)),
-        ("svc.api", "module", ("2 endpoint",), ()),
+        ("svc.a", "module", ("2 providers",), ("DI001",)),
+        ("svc.api", "module", ("2 endpoints",), ()),
         ("svc.b", "module", ("1 provider",), ()),
     ]
     assert [(e.source, e.target, e.in_cycle) for e in collapsed.edges] == [
@@ -186,7 +196,7 @@ def test_markdown_report(analyze_project):
     text = render_markdown(view_of(analyze_project(CYCLE)))
     lines = text.splitlines()
     assert lines[0] == "## t"
-    assert lines[2] == "5 nodes (2 endpoint, 3 provider), 5 edges, 2 on cycles."
+    assert lines[2] == "5 nodes (2 endpoints, 3 providers), 5 edges, 2 on cycles."
     assert lines[4] == "**1 finding**: DI001 × 1"
     assert lines[6:8] == ["| code | location | message |", "|---|---|---|"]
     assert lines[8].startswith("| DI001 dependency-cycle | svc/a.py:3 | ")
@@ -200,3 +210,247 @@ def test_svg_and_png_come_from_dot(analyze_project):
     assert svg.lstrip().startswith("<?xml") and "<svg" in svg and svg.count('class="node"') == 5
     assert "&lt;lambda&gt;" not in svg and 'stroke="#dc2626"' in svg
     assert render_image(view, "png").startswith(b"\x89PNG\r\n\x1a\n")
+
+
+def run_cli(*args: str, cwd) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "wirelint", *args], cwd=cwd, capture_output=True, text=True)
+
+
+def test_reverse_needs_a_focus_or_a_route(analyze_project, tmp_path):
+    analyze_project(CYCLE)
+    for extra in ((), ("--format", "json"), ("--format", "mermaid", "--depth", "1")):
+        result = run_cli("graph", ".", "--reverse", "--no-cache", *extra, cwd=tmp_path)
+        message = "--depth needs --focus or --route" if "--depth" in extra else "--reverse needs --focus or --route"
+        assert (result.returncode, result.stdout, result.stderr) == (2, "", f"wirelint: error: {message}\n")
+    focused = run_cli("graph", ".", "--reverse", "--focus", "get_db", "-f", "mermaid", "--no-cache", cwd=tmp_path)
+    assert focused.returncode == 0 and focused.stderr == ""
+
+
+INNER_CYCLE = {
+    "pkg/__init__.py": "",
+    "pkg/deps.py": """
+        from __future__ import annotations
+        from typing import Annotated
+        from fastapi import Depends
+        def get_a(b: Annotated[int, Depends(get_b)]):
+            return b
+        def get_b(a: Annotated[int, Depends(get_a)], db: Annotated[int, Depends(get_db)]):
+            return a
+        def get_db():
+            return 1
+    """,
+    "pkg/api.py": """
+        from fastapi import APIRouter, Depends
+        from pkg import deps
+        router = APIRouter()
+        @router.get("/a")
+        def read(a=Depends(deps.get_a)):
+            return a
+    """,
+}
+
+
+def test_collapse_keeps_a_cycle_inside_one_module_as_a_red_self_loop(analyze_project):
+    view = view_of(analyze_project(INNER_CYCLE), collapse=True)
+    assert [(n.id, n.detail, n.findings) for n in view.nodes] == [
+        ("pkg.api", ("1 endpoint",), ()),
+        ("pkg.deps", ("3 providers", "cycle inside (2 nodes)"), ("DI001",)),
+    ]
+    # the module's other inner edge (get_b -> get_db) is left out; the cycle's edges become one red self-loop
+    assert [(e.source, e.target, e.in_cycle) for e in view.edges] == [
+        ("pkg.api", "pkg.deps", False), ("pkg.deps", "pkg.deps", True)]
+    dot = render_dot(view).splitlines()
+    assert '\t"pkg.deps" -> "pkg.deps" [color="#dc2626" penwidth="2" fontcolor="#dc2626"]' in dot
+    assert ('\t"pkg.deps" [label="pkg.deps\\n3 providers\\ncycle inside (2 nodes)\\nfindings: DI001" shape="folder" '
+            'style="filled" fillcolor="#e0e7ff" tooltip="pkg.deps: DI001" color="#b91c1c" penwidth="2"]') in dot
+    assert render_mermaid(view).splitlines() == [
+        "flowchart LR",
+        '    n0[/"pkg.api<br/>1 endpoint"/]',
+        '    n1[/"pkg.deps<br/>3 providers<br/>cycle inside (2 nodes)<br/>findings: DI001"/]',
+        "    n0 --> n1",
+        "    n1 --> n1",
+        "    classDef kind_module fill:#e0e7ff",
+        "    class n0,n1 kind_module",
+        "    classDef finding stroke:#b91c1c,stroke-width:3px",
+        "    class n1 finding",
+        "    linkStyle 1 stroke:#dc2626,stroke-width:3px",
+    ]
+    assert collapse_modules(view) == view  # collapsing twice changes nothing
+    assert view_of(analyze_project(INNER_CYCLE), collapse=True, cluster="module").edges == view.edges
+
+
+STORE = {
+    "app/__init__.py": "",
+    "app/store.py": """
+        from fastapi import Depends
+        registry = {}
+        def get_store():
+            return registry
+    """,
+    "app/api.py": """
+        from fastapi import APIRouter, Depends
+        from app.store import get_store
+        router = APIRouter()
+        @router.get("/s")
+        def read(s=Depends(get_store)):
+            return s
+    """,
+    "app/jobs.py": "x = 1\n",
+}
+
+
+def module_level_findings() -> list[Finding]:
+    """One finding in module-level code of a module the graph has nodes of, one in a file it has none of."""
+    return [
+        Finding("DI004", "module-session-singleton", "error", "a session at import time",
+                Location("app/store.py", 2, 1, 2, 14)),
+        Finding("DI005", "override-not-restored", "warning", "an override leaks", Location("app/jobs.py", 1, 1, 1, 6)),
+    ]
+
+
+def test_findings_in_no_node_are_drawn_on_their_module_or_in_a_box(analyze_project):
+    index = analyze_project(STORE)
+
+    def view(**options):
+        return build_view(index.graph, module_level_findings(), modules=list(index.modules), title="t", **options)
+
+    flat = view()
+    assert [(f.code, f.node, f.module, f.cluster) for f in flat.findings] == [
+        ("DI005", None, None, None), ("DI004", None, "app.store", None)]
+    assert [f.code for f in flat.loose_findings()] == ["DI005", "DI004"]
+    box = ('\t"wirelint:findings-outside-nodes" [label="2 findings outside the drawn nodes\\l'
+           'DI005 override-not-restored: app/jobs.py:1\\lDI004 module-session-singleton: app/store.py:2\\l" '
+           'shape="note" style="filled" fillcolor="#fef2f2" color="#b91c1c" penwidth="2" fontcolor="#7f1d1d" '
+           'tooltip="findings in module-level code or in files the picture draws no node of"]')
+    assert box in render_dot(flat).splitlines()
+    mermaid = render_mermaid(flat).splitlines()
+    assert ('    nf["2 findings outside the drawn nodes<br/>DI005 override-not-restored: app/jobs.py:1<br/>'
+            'DI004 module-session-singleton: app/store.py:2"]') in mermaid
+    assert mermaid[-2:] == ["    classDef outside fill:#fef2f2,stroke:#b91c1c,stroke-width:2px,color:#7f1d1d",
+                            "    class nf outside"]
+
+    clustered = view(cluster="module")  # DI004 goes on the cluster of app.store, DI005 stays in the box
+    assert [(f.code, f.cluster) for f in clustered.findings] == [("DI005", None), ("DI004", "app.store")]
+    assert clustered.cluster_findings() == {"app.store": ("DI004",)}
+    dot = render_dot(clustered).splitlines()
+    assert ('\t\tgraph [label="app.store\\nfindings: DI004" style="rounded,filled" fillcolor="#f8fafc" '
+            'color="#b91c1c" penwidth=2 fontcolor="#b91c1c" fontsize=11]') in dot
+    assert '\t\tgraph [label="app.api" style="rounded,filled" fillcolor="#f8fafc" color="#cbd5e1" fontsize=11]' in dot
+    assert any(line.startswith('\t"wirelint:findings-outside-nodes" [label="1 finding outside the drawn nodes\\l'
+                               'DI005 ') for line in dot)
+    mermaid = render_mermaid(clustered).splitlines()
+    assert '    subgraph c1["app.store · findings: DI004"]' in mermaid
+    assert mermaid[-1] == "    style c1 stroke:#b91c1c,stroke-width:3px"
+
+    collapsed = view(collapse=True)  # DI004 goes on the module's node
+    assert [(n.id, n.findings) for n in collapsed.nodes] == [("app.api", ()), ("app.store", ("DI004",))]
+    assert [(f.code, f.node) for f in collapsed.findings] == [("DI005", None), ("DI004", "app.store")]
+    assert '    n1[/"app.store<br/>1 provider<br/>findings: DI004"/]' in render_mermaid(collapsed).splitlines()
+
+    # a focused view keeps the module-level findings of the modules it draws a node of
+    assert [f.code for f in view(focus="read").findings] == ["DI004"]
+    assert [f.code for f in view(focus="read", depth=0).findings] == []
+    assert view(focus="read", depth=0).to_dict()["findings"] == []
+    assert flat.to_dict()["findings"][1] == {
+        "code": "DI004", "name": "module-session-singleton", "severity": "error", "message": "a session at import time",
+        "path": "app/store.py", "line": 2, "node": None, "module": "app.store", "cluster": None,
+        "summary": flat.findings[1].summary, "explanation": flat.findings[1].explanation}
+
+
+def wide_project(root, endpoints: int = 260) -> None:
+    """`endpoints` routes in api.py that each use the two providers of deps.py: 2 * endpoints edges."""
+    lines = ["from fastapi import APIRouter, Depends", "from deps import a, b", "router = APIRouter()"]
+    for number in range(endpoints):
+        lines += [f"@router.get('/r{number}')", f"def r{number}(x=Depends(a), y=Depends(b)):", "    return 1"]
+    (root / "api.py").write_text("\n".join(lines) + "\n")
+    (root / "deps.py").write_text("def a():\n    return 1\ndef b():\n    return 2\n")
+
+
+def test_mermaid_over_its_edge_limit_is_refused_and_markdown_draws_modules(tmp_path):
+    wide_project(tmp_path)
+    result = run_cli("graph", ".", "-f", "mermaid", "--no-cache", cwd=tmp_path)
+    assert (result.returncode, result.stdout, result.stderr.splitlines()) == (2, "", [
+        "wirelint: error: the Mermaid graph would have 520 edges; Mermaid draws at most 500 edges and 50,000 "
+        "characters (GitHub shows an error instead of the picture): draw less with --collapse (one node per module, "
+        "1 edge), --route 'GET /path' or --focus NAME --depth 2, or use --format html or svg"])
+    assert run_cli("graph", ".", "-f", "mermaid", "--collapse", "--no-cache", cwd=tmp_path).returncode == 0
+    report = run_cli("graph", ".", "-f", "markdown", "--no-cache", cwd=tmp_path)
+    assert report.returncode == 0
+    assert report.stdout.splitlines() == [
+        "## wirelint: .",
+        "",
+        "262 nodes (260 endpoints, 2 providers), 520 edges, 0 on cycles.",
+        "",
+        "No findings.",
+        "",
+        "<details><summary>Dependency graph, one node per module (the whole graph, 520 edges, is more than Mermaid "
+        "draws)</summary>",
+        "",
+        "```mermaid",
+        "flowchart LR",
+        '    n0[/"api<br/>260 endpoints"/]',
+        '    n1[/"deps<br/>2 providers"/]',
+        "    n0 --> n1",
+        "    classDef kind_module fill:#e0e7ff",
+        "    class n0,n1 kind_module",
+        "```",
+        "",
+        "</details>",
+    ]
+
+
+def module_web(modules: int) -> GraphView:
+    """`modules` modules of one provider each, every module's provider using every later one's."""
+    nodes = tuple(ViewNode(f"m{i:02d}.p", "provider", "p", (), f"m{i:02d}", None, f"m{i:02d}.py", 1, False, ())
+                  for i in range(modules))
+    edges = tuple(ViewEdge(a.id, b.id, ("param",), ("x",), False) for a in nodes for b in nodes if a.id < b.id)
+    return GraphView("web", nodes, edges, (), 0)
+
+
+def test_markdown_says_why_it_has_no_diagram_when_even_modules_are_too_many():
+    view = module_web(35)
+    assert len(view.edges) == len(collapse_modules(view).edges) == 595
+    lines = render_markdown(view).splitlines()
+    assert lines[2:] == [
+        "35 nodes (35 providers), 595 edges, 0 on cycles.",
+        "",
+        "No findings.",
+        "",
+        "No dependency graph: it would have 595 edges, and 595 edges with one node per module; Mermaid draws at most "
+        "500 edges and 50,000 characters (GitHub shows an error instead). `wirelint graph --format html` draws it "
+        "all; `--route` or `--focus` narrow it.",
+    ]
+    with pytest.raises(RenderError) as refused:
+        render_mermaid(view)
+    assert str(refused.value) == (
+        "the Mermaid graph would have 595 edges; Mermaid draws at most 500 edges and 50,000 characters (GitHub shows "
+        "an error instead of the picture): draw less with --route 'GET /path' or --focus NAME --depth 2, or use "
+        "--format html or svg")
+    assert len(module_web(32).edges) == 496 and render_mermaid(module_web(32)).startswith("flowchart LR")
+
+
+def test_mermaid_over_its_text_limit_is_refused():
+    detail = ("GET /" + "x" * 295,)
+    nodes = tuple(ViewNode(f"app.api.e{i:03d}", "endpoint", f"e{i:03d}", detail, "app.api", None, "app/api.py", i,
+                           False, ()) for i in range(170))
+    view = GraphView("long", nodes, (), (), 0)
+    text = mermaid_flowchart(view)
+    assert len(text) > MERMAID_MAX_CHARACTERS
+    with pytest.raises(RenderError) as refused:
+        render_mermaid(view)
+    assert str(refused.value) == (
+        f"the Mermaid graph would have {len(text):,} characters; Mermaid draws at most 500 edges and 50,000 "
+        "characters (GitHub shows an error instead of the picture): draw less with --collapse (one node per module, "
+        "0 edges), --route 'GET /path' or --focus NAME --depth 2, or use --format html or svg")
+    assert render_markdown(view).splitlines()[6] == (
+        f"<details><summary>Dependency graph, one node per module (the whole graph, {len(text):,} characters, is "
+        "more than Mermaid draws)</summary>")
+
+
+def test_counts_are_pluralised():
+    assert [counted(n, word) for n, word in [(1, "endpoint"), (2, "endpoint"), (2, "class"), (1, "class"),
+                                             (3, "factory"), (2, "unresolved"), (1_234, "edge")]] == [
+        "1 endpoint", "2 endpoints", "2 classes", "1 class", "3 factories", "2 unresolved", "1,234 edges"]
+    one = GraphView("t", module_web(2).nodes, module_web(2).edges, (), 1)
+    assert render_markdown(one).splitlines()[2] == "2 nodes (2 providers), 1 edge, 0 on cycles; 1 node not shown."
+    assert 'label="t (1 node not shown)"' in render_dot(one)

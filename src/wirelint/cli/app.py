@@ -206,7 +206,8 @@ def graph(
         if not no_findings and format is not GraphFormat.json:
             findings = list(build_report(index, select_rules(None, None, config), config).findings)
         title = "wirelint: " + ", ".join(str(p) for p in (paths or [Path(".")]))
-    if format is GraphFormat.json and not (route or focus or hide_unresolved or collapse or depth is not None):
+    if format is GraphFormat.json and not (route or focus or reverse or hide_unresolved or collapse
+                                           or depth is not None):
         write_output(render_graph_json(dependency_graph), output)
         return
     try:

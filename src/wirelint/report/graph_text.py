@@ -10,7 +10,7 @@ import re
 
 import graphviz
 
-from .graph_view import GraphView, ViewEdge, ViewNode, safe_identifier
+from .graph_view import GraphView, ViewEdge, ViewNode, collapse_modules, counted, kind_counts
 
 CYCLE_COLOR = "#dc2626"
 FINDING_COLOR = "#b91c1c"
@@ -29,10 +29,34 @@ _MERMAID_SHAPES = {"endpoint": ("[", "]"), "provider": ("(", ")"), "factory": ("
 _MERMAID_STYLES = {"endpoint": "fill:#dbeafe", "class": "fill:#fef9c3", "instance": "fill:#fef9c3",
                    "unresolved": "fill:#fee2e2,stroke:#b91c1c,stroke-dasharray:4", "module": "fill:#e0e7ff"}
 GRAPH_FORMATS_NEEDING_DOT = ("svg", "png")
+# Mermaid's own defaults, which GitHub keeps: a bigger flowchart shows "Edge limit exceeded" / "Maximum text
+# size in diagram exceeded" instead of the picture.
+MERMAID_MAX_EDGES = 500
+MERMAID_MAX_CHARACTERS = 50_000
+MERMAID_LIMITS = f"Mermaid draws at most {MERMAID_MAX_EDGES} edges and {MERMAID_MAX_CHARACTERS:,} characters"
+LOOSE_BOX_ID = "wirelint:findings-outside-nodes"  # no node id has this form (ids are dotted names or unresolved:...)
+LOOSE_BOX_LINES = 12  # findings listed in the box; the rest are counted
 
 
 class RenderError(RuntimeError):
-    """Rendering needs something the machine does not have (Graphviz's `dot`)."""
+    """Rendering needs something the machine does not have (Graphviz's `dot`), or makes a picture bigger than
+    what will draw it accepts (Mermaid's limits)."""
+
+
+def loose_box_lines(view: GraphView) -> list[str]:
+    """The lines of the box listing the findings located in no node and no cluster of the picture."""
+    loose = view.loose_findings()
+    if not loose:
+        return []
+    lines = [f"{counted(len(loose), 'finding')} outside the drawn nodes"]
+    lines += [f"{f.code} {f.name}: {f.path}:{f.line}" for f in loose[:LOOSE_BOX_LINES]]
+    if len(loose) > LOOSE_BOX_LINES:
+        lines.append(f"and {len(loose) - LOOSE_BOX_LINES} more (wirelint check lists them all)")
+    return lines
+
+
+def cluster_label_lines(name: str, codes: tuple[str, ...]) -> list[str]:
+    return [name, "findings: " + ", ".join(codes)] if codes else [name]
 
 
 def node_lines(node: ViewNode, *, qualified: bool = False) -> list[str]:
@@ -85,13 +109,22 @@ def render_dot(view: GraphView) -> str:
         label = "\\n".join(dot_string(line)[1:-1] for line in node_lines(node, qualified=node.cluster is None))
         return f'{indent}{dot_string(node.id)} [label="{label}" ' + _dot_attributes(attributes)[2:]
 
+    cluster_codes = view.cluster_findings()
     for name, members in view.clusters().items():
+        codes = cluster_codes.get(name, ())
+        label = "\\n".join(dot_string(line)[1:-1] for line in cluster_label_lines(name, codes))
+        outline = f'color="{FINDING_COLOR}" penwidth=2 fontcolor="{FINDING_COLOR}"' if codes else 'color="#cbd5e1"'
         lines.append(f"\tsubgraph {dot_string('cluster_' + name)} {{")
-        lines.append(f"\t\tgraph [label={dot_string(name)} style=\"rounded,filled\" fillcolor=\"#f8fafc\" "
-                     "color=\"#cbd5e1\" fontsize=11]")
+        lines.append(f'\t\tgraph [label="{label}" style="rounded,filled" fillcolor="#f8fafc" {outline} fontsize=11]')
         lines.extend(node_line(node, "\t\t") for node in members)
         lines.append("\t}")
     lines.extend(node_line(node, "\t") for node in view.nodes if node.cluster is None)
+    box = loose_box_lines(view)
+    if box:  # left-aligned lines (\l) in a note
+        label = "".join(dot_string(line)[1:-1] + "\\l" for line in box)
+        lines.append(f'\t{dot_string(LOOSE_BOX_ID)} [label="{label}" shape="note" style="filled" '
+                     f'fillcolor="#fef2f2" color="{FINDING_COLOR}" penwidth="2" fontcolor="#7f1d1d" '
+                     'tooltip="findings in module-level code or in files the picture draws no node of"]')
     for edge in view.edges:
         lines.append(f"\t{dot_string(edge.source)} -> {dot_string(edge.target)}" + _dot_attributes(_edge_attributes(edge)))
     lines.append("}")
@@ -99,7 +132,7 @@ def render_dot(view: GraphView) -> str:
 
 
 def _title(view: GraphView) -> str:
-    return f"{view.title} ({view.hidden} nodes not shown)" if view.hidden else view.title
+    return f"{view.title} ({counted(view.hidden, 'node')} not shown)" if view.hidden else view.title
 
 
 def render_image(view: GraphView, image_format: str) -> bytes:
@@ -127,8 +160,9 @@ def mermaid_text(text: str) -> str:
     return "".join(entities.get(character, character) for character in text)
 
 
-def render_mermaid(view: GraphView) -> str:
-    """A Mermaid flowchart GitHub renders; node ids are positional (n0, n1, ...), clusters are subgraphs."""
+def mermaid_flowchart(view: GraphView) -> str:
+    """A Mermaid flowchart of the view, whatever its size; node ids are positional (n0, n1, ...), clusters are
+    subgraphs (c0, c1, ...), the box of findings outside the drawn nodes is `nf`."""
     ids = {node.id: f"n{number}" for number, node in enumerate(view.nodes)}
     lines = ["flowchart LR"]
 
@@ -137,11 +171,19 @@ def render_mermaid(view: GraphView) -> str:
         left, right = _MERMAID_SHAPES.get(node.kind, ("(", ")"))
         return f'{indent}{ids[node.id]}{left}"{label}"{right}'
 
+    cluster_codes, flagged_clusters = view.cluster_findings(), []
     for number, (name, members) in enumerate(view.clusters().items()):
-        lines.append(f'    subgraph c{number}["{mermaid_text(name)}"]')
+        # one line: Mermaid leaves no room for a second line of a subgraph's title
+        label = mermaid_text(" · ".join(cluster_label_lines(name, cluster_codes.get(name, ()))))
+        lines.append(f'    subgraph c{number}["{label}"]')
         lines.extend(node_line(node, "        ") for node in members)
         lines.append("    end")
+        if name in cluster_codes:
+            flagged_clusters.append(f"c{number}")
     lines.extend(node_line(node, "    ") for node in view.nodes if node.cluster is None)
+    box = loose_box_lines(view)
+    if box:
+        lines.append(f'    nf["{"<br/>".join(mermaid_text(line) for line in box)}"]')
     cycle_links = []
     for number, edge in enumerate(view.edges):
         arrow = "-->" if edge.vias == ("param",) else f"-.->|{mermaid_text(','.join(edge.vias))}|"
@@ -161,9 +203,38 @@ def render_mermaid(view: GraphView) -> str:
     if flagged:
         lines.append(f"    classDef finding stroke:{FINDING_COLOR},stroke-width:3px")
         lines.append(f"    class {','.join(flagged)} finding")
+    if box:
+        lines.append(f"    classDef outside fill:#fef2f2,stroke:{FINDING_COLOR},stroke-width:2px,color:#7f1d1d")
+        lines.append("    class nf outside")
+    lines.extend(f"    style {cluster} stroke:{FINDING_COLOR},stroke-width:3px" for cluster in flagged_clusters)
     if cycle_links:
         lines.append(f"    linkStyle {','.join(cycle_links)} stroke:{CYCLE_COLOR},stroke-width:3px")
     return "\n".join(lines) + "\n"
+
+
+def mermaid_excess(view: GraphView, text: str) -> str | None:
+    """How much more than Mermaid draws `text` (the flowchart of `view`) is: "1,027 edges" or
+    "61,234 characters" (in UTF-16 code units, as JavaScript counts); None when it fits."""
+    if len(view.edges) > MERMAID_MAX_EDGES:
+        return counted(len(view.edges), "edge")
+    size = len(text.encode("utf-16-le")) // 2
+    return counted(size, "character") if size > MERMAID_MAX_CHARACTERS else None
+
+
+def render_mermaid(view: GraphView) -> str:
+    """The Mermaid flowchart GitHub renders; RenderError when it is more than Mermaid draws (GitHub would show
+    an error box instead of the picture), naming the options that make it smaller."""
+    text = mermaid_flowchart(view)
+    excess = mermaid_excess(view, text)
+    if excess is None:
+        return text
+    narrow = "--route 'GET /path' or --focus NAME --depth 2"
+    if any(node.kind != "module" for node in view.nodes):
+        collapsed = collapse_modules(view)
+        if mermaid_excess(collapsed, mermaid_flowchart(collapsed)) is None:
+            narrow = f"--collapse (one node per module, {counted(len(collapsed.edges), 'edge')}), {narrow}"
+    raise RenderError(f"the Mermaid graph would have {excess}; {MERMAID_LIMITS} (GitHub shows an error instead "
+                      f"of the picture): draw less with {narrow}, or use --format html or svg")
 
 
 def markdown_cell(text: str) -> str:
@@ -173,21 +244,41 @@ def markdown_cell(text: str) -> str:
             .replace("`", "\\`").replace("*", "\\*").replace("_", "\\_").replace("[", "\\["))
 
 
+def _markdown_diagram(view: GraphView) -> list[str]:
+    """The graph for a PR comment: the view's flowchart when Mermaid draws it, else one node per module when
+    that fits, else a note saying why there is no diagram."""
+    text = mermaid_flowchart(view)
+    excess = mermaid_excess(view, text)
+    summary = "Dependency graph"
+    if excess is not None and any(node.kind != "module" for node in view.nodes):
+        collapsed = collapse_modules(view)
+        collapsed_text = mermaid_flowchart(collapsed)
+        collapsed_excess = mermaid_excess(collapsed, collapsed_text)
+        if collapsed_excess is None:
+            summary = f"Dependency graph, one node per module (the whole graph, {excess}, is more than Mermaid draws)"
+            text, excess = collapsed_text, None
+        else:
+            excess += f", and {collapsed_excess} with one node per module"
+    if excess is not None:
+        return [f"No dependency graph: it would have {excess}; {MERMAID_LIMITS} (GitHub shows an error instead). "
+                "`wirelint graph --format html` draws it all; `--route` or `--focus` narrow it.", ""]
+    return [f"<details><summary>{summary}</summary>", "", "```mermaid", text.rstrip(), "```", "", "</details>", ""]
+
+
 def render_markdown(view: GraphView) -> str:
-    """A PR-comment report: counts, a findings table, and the graph as a Mermaid block GitHub draws."""
+    """A PR-comment report: counts, a findings table, and the graph as a Mermaid block GitHub draws (one node
+    per module, or a note, when the whole graph is more than Mermaid draws)."""
     counts: dict[str, int] = {}
     for finding in view.findings:
         counts[finding.code] = counts.get(finding.code, 0) + 1
-    kinds: dict[str, int] = {}
-    for node in view.nodes:
-        kinds[node.kind] = kinds.get(node.kind, 0) + 1
+    cycles = sum(e.in_cycle for e in view.edges)
     out = [f"## {markdown_cell(view.title)}", ""]
-    out.append(f"{len(view.nodes)} nodes ({', '.join(f'{n} {k}' for k, n in sorted(kinds.items())) or 'none'}), "
-               f"{len(view.edges)} edges, {sum(e.in_cycle for e in view.edges)} on cycles"
-               + (f"; {view.hidden} nodes not shown" if view.hidden else "") + ".")
+    out.append(f"{counted(len(view.nodes), 'node')} ({', '.join(kind_counts(view.nodes)) or 'none'}), "
+               f"{counted(len(view.edges), 'edge')}, {cycles} on {'a cycle' if cycles == 1 else 'cycles'}"
+               + (f"; {counted(view.hidden, 'node')} not shown" if view.hidden else "") + ".")
     out.append("")
     if view.findings:
-        out.append(f"**{len(view.findings)} finding{'s' if len(view.findings) != 1 else ''}**: "
+        out.append(f"**{counted(len(view.findings), 'finding')}**: "
                    + ", ".join(f"{code} × {count}" for code, count in sorted(counts.items())))
         out += ["", "| code | location | message |", "|---|---|---|"]
         for finding in view.findings:
@@ -195,6 +286,6 @@ def render_markdown(view: GraphView) -> str:
                        f"{markdown_cell(finding.path)}:{finding.line} | {markdown_cell(finding.message)} |")
     else:
         out.append("No findings.")
-    out += ["", "<details><summary>Dependency graph</summary>", "", "```mermaid", render_mermaid(view).rstrip(),
-            "```", "", "</details>", ""]
+    out.append("")
+    out += _markdown_diagram(view)
     return "\n".join(out)

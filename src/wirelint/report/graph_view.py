@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Collection, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from ..analyzer.graph import DependencyGraph
 from ..analyzer.models import Node
@@ -55,6 +55,8 @@ class ViewFinding:
     path: str
     line: int
     node: str | None  # the node the finding is located in, when it is in one that the view shows
+    module: str | None  # in no node (module-level code...): the module of its file, when the view shows a node of it
+    cluster: str | None  # ... and the cluster drawn for that module (`--cluster module`), else None
     summary: str
     explanation: str
 
@@ -69,6 +71,18 @@ class GraphView:
 
     def node(self, node_id: str) -> ViewNode:
         return next(node for node in self.nodes if node.id == node_id)
+
+    def loose_findings(self) -> tuple[ViewFinding, ...]:
+        """Findings the picture can put on no node and no cluster: every renderer lists them in a box."""
+        return tuple(f for f in self.findings if f.node is None and f.cluster is None)
+
+    def cluster_findings(self) -> dict[str, tuple[str, ...]]:
+        """Cluster name -> the sorted codes of the module-level findings drawn on it."""
+        codes: dict[str, set[str]] = {}
+        for finding in self.findings:
+            if finding.node is None and finding.cluster is not None:
+                codes.setdefault(finding.cluster, set()).add(finding.code)
+        return {name: tuple(sorted(found)) for name, found in sorted(codes.items())}
 
     def clusters(self) -> dict[str, list[ViewNode]]:
         """Cluster name -> its nodes, both sorted."""
@@ -95,11 +109,30 @@ class GraphView:
             ],
             "findings": [
                 {"code": f.code, "name": f.name, "severity": f.severity, "message": f.message, "path": f.path,
-                 "line": f.line, "node": f.node, "summary": f.summary, "explanation": f.explanation}
+                 "line": f.line, "node": f.node, "module": f.module, "cluster": f.cluster, "summary": f.summary,
+                 "explanation": f.explanation}
                 for f in self.findings
             ],
             "hidden": self.hidden,
         }
+
+
+_PLURALS = {"class": "classes", "factory": "factories", "unresolved": "unresolved"}
+
+
+def counted(count: int, word: str, plural: str | None = None) -> str:
+    """`1 endpoint`, `2 endpoints`, `3 classes`, `2 unresolved`: a count and its word, in English."""
+    if count == 1:
+        return f"{count:,} {word}"
+    return f"{count:,} {plural or _PLURALS.get(word) or word + 's'}"
+
+
+def kind_counts(nodes: Iterable[ViewNode]) -> list[str]:
+    """`["2 endpoints", "1 class"]`: how many nodes of each kind, kinds sorted."""
+    kinds: dict[str, int] = {}
+    for node in nodes:
+        kinds[node.kind] = kinds.get(node.kind, 0) + 1
+    return [counted(count, kind) for kind, count in sorted(kinds.items())]
 
 
 # --- selecting ------------------------------------------------------------------------------------------
@@ -255,6 +288,8 @@ def build_view(graph: DependencyGraph, findings: Iterable[Finding] = (), *, modu
         raise ViewError(f"--cluster {cluster!r}: expected one of {', '.join(CLUSTER_MODES)}")
     if depth is not None and route is None and focus is None:
         raise ViewError("--depth needs --focus or --route")
+    if reverse and route is None and focus is None:
+        raise ViewError("--reverse needs --focus or --route")
     seeds: list[str] = []
     if route is not None:
         seeds += route_endpoints(graph, route)
@@ -292,52 +327,68 @@ def build_view(graph: DependencyGraph, findings: Iterable[Finding] = (), *, modu
                                       tuple(sorted({e.parameter for e in attachments if e.parameter})),
                                       (source, target) in in_cycle))
     shown = {node.id for node in nodes}
+    module_of_file = {node.path: node.module for node in nodes if node.path and node.module}
+    clustered = {node.cluster for node in nodes} if cluster == "module" else set()
     view_findings = []
     for finding in findings:
         node_id = located.get(finding)
-        if seeds and node_id not in shown:
+        # module-level code (in no node at all): the module of its file, when the view draws some of that module
+        module = module_of_file.get(finding.location.path) if node_id is None else None
+        if seeds and node_id not in shown and module is None:
             continue  # a focused view lists the findings of what it shows
         rule = rule_by_code(finding.code)
         view_findings.append(ViewFinding(
             finding.code, finding.name, finding.severity, finding.message, finding.location.path,
-            finding.location.line, node_id if node_id in shown else None, rule.summary if rule else "",
-            rule.explanation if rule else ""))
+            finding.location.line, node_id if node_id in shown else None, module,
+            module if module in clustered else None, rule.summary if rule else "", rule.explanation if rule else ""))
     view = GraphView(title, tuple(nodes), tuple(edges), tuple(view_findings), len(graph) - len(nodes))
     return collapse_modules(view) if collapse else view
 
 
 def collapse_modules(view: GraphView) -> GraphView:
-    """One node per module (its callables counted in the detail), edges merged between modules."""
+    """One node per module (its nodes counted by kind in the detail), edges merged between modules.
+
+    A cycle among one module's own nodes becomes a red self-loop on the module (and a "cycle inside" line);
+    other edges inside a module are left out. Module-level findings go on their module's node."""
     members: dict[str, list[ViewNode]] = {}
     for node in view.nodes:
         members.setdefault(node.module or node.id, []).append(node)
     module_of_node = {node.id: node.module or node.id for node in view.nodes}
-    nodes = []
-    for module, inside in sorted(members.items()):
-        kinds = {}
-        for node in inside:
-            kinds[node.kind] = kinds.get(node.kind, 0) + 1
-        detail = tuple(f"{count} {kind}" for kind, count in sorted(kinds.items()))
-        first = min(inside, key=lambda n: (n.path is None, n.line or 0))
-        clusters = {node.cluster for node in inside}
-        nodes.append(ViewNode(module, "module", module, detail, module,
-                              clusters.pop() if len(clusters) == 1 else None, first.path, None,
-                              any(node.yields for node in inside),
-                              tuple(sorted({code for node in inside for code in node.findings}))))
     merged: dict[tuple[str, str], list[ViewEdge]] = {}
+    cyclic_inside: dict[str, set[str]] = {}
     for edge in view.edges:
         key = (module_of_node[edge.source], module_of_node[edge.target])
-        if key[0] != key[1]:
+        if key[0] != key[1] or edge.in_cycle:
             merged.setdefault(key, []).append(edge)
+        if key[0] == key[1] and edge.in_cycle:
+            cyclic_inside.setdefault(key[0], set()).update((edge.source, edge.target))
+    findings = tuple(
+        replace(f, node=module_of_node.get(f.node) if f.node else (f.module if f.module in members else None),
+                cluster=None if f.node or f.module in members else f.cluster)
+        for f in view.findings
+    )
+    codes_at: dict[str, set[str]] = {}
+    for finding in findings:
+        if finding.node is not None:
+            codes_at.setdefault(finding.node, set()).add(finding.code)
+    nodes = []
+    for module, inside in sorted(members.items()):
+        detail = kind_counts(inside)
+        if module in cyclic_inside:
+            detail.append(f"cycle inside ({counted(len(cyclic_inside[module]), 'node')})")
+        first = min(inside, key=lambda n: (n.path is None, n.line or 0))
+        clusters = {node.cluster for node in inside}
+        if all(node.kind == "module" for node in inside):  # collapsing a collapsed view changes nothing
+            detail = [line for node in inside for line in node.detail]
+        nodes.append(ViewNode(module, "module", module, tuple(detail), module,
+                              clusters.pop() if len(clusters) == 1 else None, first.path, None,
+                              any(node.yields for node in inside),
+                              tuple(sorted({code for node in inside for code in node.findings}
+                                           | codes_at.get(module, set())))))
     edges = tuple(
         ViewEdge(source, target, tuple(sorted({v for e in group for v in e.vias})),
                  tuple(sorted({p for e in group for p in e.parameters})), any(e.in_cycle for e in group))
         for (source, target), group in sorted(merged.items())
-    )
-    findings = tuple(
-        ViewFinding(f.code, f.name, f.severity, f.message, f.path, f.line,
-                    module_of_node.get(f.node) if f.node else None, f.summary, f.explanation)
-        for f in view.findings
     )
     return GraphView(view.title, tuple(nodes), edges, findings, view.hidden)
 
