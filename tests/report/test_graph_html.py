@@ -165,7 +165,7 @@ def fan_in_view(sources: int = 300, providers: int = 20, cluster: bool = False, 
     return {"title": "fan-in", "nodes": nodes, "edges": edges, "findings": [], "hidden": 0}
 
 
-def sample_app_view(cluster: str = "none") -> dict:
+def sample_app_view(cluster: str = "none", collapse: bool = False) -> dict:
     """The view `wirelint graph --format html` draws for the bundled sample app."""
     from wirelint.analyzer import analyze
     from wirelint.report.graph_view import build_view
@@ -179,7 +179,7 @@ def sample_app_view(cluster: str = "none") -> dict:
         os.chdir(cwd)
     findings = run_rules(index, [rule() for rule in all_rules()])
     return build_view(index.graph, findings, modules=list(index.modules), title="wirelint: sample_app",
-                      cluster=cluster).to_dict()
+                      cluster=cluster, collapse=collapse).to_dict()
 
 
 def embedded_document(page_html: str) -> dict:
@@ -593,3 +593,109 @@ def test_the_sample_app_graph(open_page, tmp_path, cluster):
     if keep and cluster == "none":
         page.screenshot(path=str(Path(keep).with_stem(Path(keep).stem + "-finding")))
     assert graph.errors == [] and graph.dialogs == []
+
+
+def client_box(page, selector: str) -> list[dict]:
+    return page.eval_on_selector_all(selector, """elements => elements.map(e => {
+        const r = e.getBoundingClientRect(); return {x: r.x, y: r.y, right: r.right, bottom: r.bottom}; })""")
+
+
+def overlaps(a: dict, b: dict) -> bool:
+    return a["x"] < b["right"] and b["x"] < a["right"] and a["y"] < b["bottom"] and b["y"] < a["bottom"]
+
+
+def test_a_graph_too_small_to_read_when_fitted_opens_readable_on_its_cycles(open_page, tmp_path):
+    view = sample_app_view("module")
+    graph = open_page(view)  # 1400 x 900: fitted, the names would be about 5px high
+    page = graph.page
+    assert graph.transform()[2] == 0.85
+    assert page.text_content("#view-note") == (
+        "Showing the 2 dependency cycles at a readable size \u00b7 Fit shows all 68 nodes")
+    canvas = page.locator("#graph").bounding_box()
+    toolbar = client_box(page, "#toolbar")[0]
+    on_cycles = {item[end] for item in view["edges"] if item["in_cycle"] for end in ("source", "target")}
+    assert len(on_cycles) == 4
+    for node_id in on_cycles:  # every node of both cycles in the window, none under the toolbar
+        box = client_box(page, f'g.node[data-id="{node_id}"] rect.box')[0]
+        assert canvas["x"] <= box["x"] and box["right"] <= canvas["x"] + canvas["width"]
+        assert toolbar["bottom"] <= box["y"] and box["bottom"] <= canvas["y"] + canvas["height"]
+    page.screenshot(path=str(tmp_path / "opened.png"))
+    page.click("#zoom-fit")
+    assert graph.transform()[2] < 0.7 and page.is_hidden("#view-note")
+    drawing = page.locator("#viewport").bounding_box()
+    assert drawing["x"] >= canvas["x"] and drawing["x"] + drawing["width"] <= canvas["x"] + canvas["width"] + 1
+    assert drawing["y"] >= toolbar["bottom"] and drawing["y"] + drawing["height"] <= canvas["y"] + canvas["height"] + 1
+    labels = client_box(page, "g.cluster > text") + client_box(page, "g.node rect.box")
+    assert len(labels) > 68 and [box for box in labels if overlaps(box, toolbar)] == []
+    page.screenshot(path=str(tmp_path / "fitted.png"))
+    assert graph.errors == []
+
+
+def test_module_level_findings_are_marked_on_their_cluster_and_explained_in_the_panel(open_page):
+    graph = open_page(sample_app_view("module"))
+    page = graph.page
+    module = "sample_app.antipatterns.module_session"
+    assert page.eval_on_selector_all(f'g.cluster[data-cluster="{module}"]', """groups => groups.map(g =>
+        [g.classList.contains('has-findings'), g.querySelector('.badge text').textContent])""") == [
+        [True, "DI004"], [True, "DI004"]]  # the module's nodes sit in two bands, each labelled
+    notes = dict(page.eval_on_selector_all("li.finding", """items => items.map(i => [i.dataset.code + ':' +
+        i.querySelector('.loc').textContent, i.querySelector('.where') && i.querySelector('.where').textContent])"""))
+    assert {where: note for where, note in notes.items() if note} == {
+        "DI003:sample_app/antipatterns/service_locator.py:42":
+            "in no node: marked on the cluster of its module, antipatterns.service_locator",
+        "DI004:sample_app/antipatterns/module_session.py:18":
+            "in no node: marked on the cluster of its module, antipatterns.module_session",
+        "DI005:sample_app/tests/test_overrides.py:43":
+            "in no node of the graph, nor in a module it draws",
+    }
+    page.click('li.finding[data-code="DI004"]')
+    assert page.eval_on_selector_all("g.cluster.active", "gs => gs.map(g => g.dataset.cluster)") == [module, module]
+    assert graph.ids_with("g.node.selected") == set()
+    canvas = client_box(page, "#graph")[0]
+    assert any(overlaps(box, canvas) for box in client_box(page, f'g.cluster[data-cluster="{module}"] .badge'))
+    assert "marked on the cluster of its module, antipatterns.module_session" in page.text_content("#details")
+    graph.node("sample_app.fixed.module_session.book_count").click()
+    assert page.locator("g.cluster.active").count() == 0
+    assert graph.errors == []
+    flat = open_page(sample_app_view())
+    assert flat.page.text_content('li.finding[data-code="DI004"] .where') == (
+        "in no node of the graph; in module sample_app.antipatterns.module_session")
+
+
+def test_a_collapsed_graph_draws_a_cycle_inside_a_module_and_its_module_level_findings(open_page):
+    view = sample_app_view(collapse=True)
+    graph = open_page(view)
+    page = graph.page
+    module = "sample_app.antipatterns.dependency_cycle"
+    assert page.eval_on_selector_all("path.edge.cycle", "ps => ps.map(p => [p.dataset.source, p.dataset.target])") == [
+        [module, module]]
+    assert "cycle inside (4 nodes)" in page.text_content(f'g.node[data-id="{module}"]')
+    assert page.text_content("#summary") == "27 nodes \u00b7 54 edges \u00b7 1 on a cycle \u00b7 13 findings"
+    assert page.locator('li.finding[data-code="DI004"] .where').count() == 0
+    page.click('li.finding[data-code="DI004"]')
+    assert graph.ids_with("g.node.selected") == {"sample_app.antipatterns.module_session"}
+    assert graph.errors == []
+
+
+def test_the_search_box_and_code_in_explanations_fit_the_panel(open_page):
+    view = small_view()
+    long_line = "def get_user(settings=Depends(get_settings), db=Depends(get_db), cache=Depends(get_cache)): ..."
+    view["findings"][0]["explanation"] = CYCLE_EXPLANATION + "\n## Long\n```python\n" + long_line + "\n```\n"
+    graph = open_page(view)
+    page = graph.page
+    room, needed = page.evaluate("""() => {
+        const box = document.getElementById('search'), style = getComputedStyle(box);
+        const context = document.createElement('canvas').getContext('2d');
+        context.font = style.font;
+        return [box.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight),
+                context.measureText(box.placeholder).width]; }""")
+    assert needed + 16 <= room, f"the placeholder needs {needed}px of {room}px"  # 16px: a scrollbar may appear
+    page.click('li.finding[data-code="DI001"]')
+    panel = client_box(page, "#panel")[0]
+    blocks = page.eval_on_selector_all("#details .explanation pre", """blocks => blocks.map(b =>
+        [b.scrollWidth, b.clientWidth, b.getBoundingClientRect().right, b.textContent])""")
+    assert [text for *_, text in blocks][-1] == long_line
+    for scroll_width, client_width, right, _ in blocks:  # wrapped: nothing runs past the edge or hides
+        assert scroll_width <= client_width and right <= panel["right"]
+    assert page.evaluate("document.getElementById('panel').scrollWidth <= document.getElementById('panel').clientWidth")
+    assert graph.errors == []

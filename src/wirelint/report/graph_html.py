@@ -5,7 +5,9 @@ the page's own CSS and JavaScript are inline, and the script lays the graph out 
 left-to-right Sugiyama layout whose over-tall layers, such as hundreds of endpoints, are dealt out over several
 columns so the drawing has about the window's proportions) and draws it as SVG with pan, zoom, search,
 highlighting of what a node depends on and what depends on it, a findings list and each rule's explanation.
-A graph too big to read when fitted to the window opens on its first columns at a readable scale.
+A graph too big to read when fitted to the window opens at a readable scale on its cycles, else on its nodes
+with findings, else on its first columns; Fit shows it all, below the zoom buttons. A finding in no node is
+marked on its module's cluster when the view has one, and says where it is in the findings list.
 
 Every string of the view comes from the analyzed source code, so none of it is written as markup: the view is
 embedded as JSON in a `<script type="application/json">` block with `<`, `>` and `&` escaped (it can never
@@ -100,7 +102,7 @@ _PAGE = """<!DOCTYPE html>
 <p id="hidden-note" hidden></p>
 </header>
 <div class="search">
-<input id="search" type="search" placeholder="Search nodes by name (Enter: next match)" autocomplete="off"
+<input id="search" type="search" placeholder="Search nodes (Enter: next match)" autocomplete="off"
   spellcheck="false" aria-label="search nodes">
 <span id="search-count" aria-live="polite"></span>
 </div>
@@ -156,6 +158,7 @@ body { display: flex; overflow: hidden; color: var(--fg); background: var(--canv
 .search { position: relative; margin-top: 14px; }
 #search { width: 100%; padding: 8px 76px 8px 10px; border: 1px solid #d1d5db; border-radius: 8px; font: 13px FONT;
   outline: none; }
+#search:placeholder-shown { padding-right: 10px; }
 #search:focus { border-color: var(--accent); box-shadow: 0 0 0 3px rgba(37,99,235,.15); }
 #search-count { position: absolute; right: 10px; top: 50%; transform: translateY(-50%); color: var(--muted);
   font-size: 11px; }
@@ -202,6 +205,7 @@ li.finding .name { color: var(--muted); font-size: 11.5px; }
 li.finding .message { display: -webkit-box; -webkit-line-clamp: 3; -webkit-box-orient: vertical; overflow: hidden;
   margin: 3px 0 2px; font-size: 12px; overflow-wrap: anywhere; }
 li.finding .loc { color: var(--faint); font: 11px MONO; overflow-wrap: anywhere; }
+li.finding .where, .finding-detail .where { color: #92400e; font-size: 11px; margin-top: 2px; }
 .findings-section .none { color: var(--muted); font-size: 12px; margin: 0; }
 .explanation { font-size: 12.5px; margin-top: 8px; border-top: 1px solid var(--border); padding-top: 4px; }
 .explanation h3, .explanation h4, .explanation h5, .explanation h6 { font-size: 12.5px; margin: 12px 0 4px;
@@ -209,7 +213,7 @@ li.finding .loc { color: var(--faint); font: 11px MONO; overflow-wrap: anywhere;
 .explanation p { margin: 4px 0 8px; }
 .explanation ul { margin: 4px 0 8px; padding-left: 18px; }
 .explanation pre { margin: 6px 0 10px; padding: 8px 10px; background: #0f172a; color: #e2e8f0; border-radius: 7px;
-  overflow-x: auto; font: 11.5px/1.5 MONO; }
+  white-space: pre-wrap; word-break: break-all; font: 11.5px/1.5 MONO; }
 .explanation pre code { font: inherit; color: inherit; }
 .explanation :not(pre) > code { background: #f3f4f6; padding: 0 4px; border-radius: 4px; }
 .explanation a { color: var(--accent); overflow-wrap: anywhere; }
@@ -257,6 +261,9 @@ li.finding .loc { color: var(--faint); font: 11px MONO; overflow-wrap: anywhere;
 .cluster path { stroke-width: 1; }
 .cluster text { font-family: FONT; font-size: 11px; font-weight: 600; }
 .cluster.dim { opacity: .45; }
+.cluster.has-findings path { stroke: #dc2626; stroke-width: 1.6; }
+.cluster.active path { stroke: #b91c1c; stroke-width: 3; }
+.cluster .badge text { fill: #fff; font: 700 10px MONO; }
 .tint-0 path { fill: #f1f5f9; stroke: #cbd5e1; } .tint-0 text { fill: #475569; }
 .tint-1 path { fill: #eff6ff; stroke: #bfdbfe; } .tint-1 text { fill: #1d4ed8; }
 .tint-2 path { fill: #f0fdf4; stroke: #bbf7d0; } .tint-2 text { fill: #15803d; }
@@ -289,7 +296,10 @@ var MAX_DETAIL_LINES = 4;
 var LAYER_GAP = 118, NODE_GAP = 16, DUMMY_GAP = 7, MARGIN = 40;
 var CLUSTER_PAD = 10, CLUSTER_LABEL = 18, CLUSTER_TINTS = 6;
 var ORDER_SWEEPS = 12, FIRST_SWEEPS = 6, POSITION_SWEEPS = 8;
-var LEGIBLE_SCALE = 0.4, READABLE_SCALE = 0.6;  // 10px text: 4px when fitted at least, 6px when opened
+// The page opens on the whole graph when its 12.5px names are 8.75px or more at that scale (READABLE_SCALE);
+// else at OPEN_SCALE (names of 10.6px) on its cycles, or its findings, or its first columns. Fit shows it all.
+var READABLE_SCALE = 0.7, OPEN_SCALE = 0.85;
+var TOOLBAR_ROOM = 56, EDGE_ROOM = 20;  // a fitted drawing starts below the zoom buttons
 var MIN_COLUMN = 12, TALL_ENOUGH = 1.5, PIECE_SHARE = 0.6, CLUSTER_BLOCK = 2 * CLUSTER_PAD + CLUSTER_LABEL + 12;
 
 var dataBlock = document.getElementById("wirelint-data");
@@ -401,15 +411,28 @@ var findings = list(data.findings).map(function (raw, index) {
   return {
     index: index, code: str(raw.code), name: str(raw.name), severity: str(raw.severity), message: str(raw.message),
     path: str(raw.path), line: raw.line, node: raw.node == null ? null : str(raw.node), summary: str(raw.summary),
-    explanation: str(raw.explanation)
+    explanation: str(raw.explanation), module: raw.module == null ? null : str(raw.module),
+    cluster: raw.cluster == null ? null : str(raw.cluster)
   };
 });
 var findingsAt = new Map();
+var findingsOfCluster = new Map();  // module-level findings, drawn on their module's cluster
 findings.forEach(function (finding) {
-  if (finding.node === null) return;
+  if (finding.node !== null && !nodeById.has(finding.node)) finding.node = null;
+  if (finding.node === null) {
+    if (finding.cluster === null) return;
+    if (!findingsOfCluster.has(finding.cluster)) findingsOfCluster.set(finding.cluster, []);
+    findingsOfCluster.get(finding.cluster).push(finding);
+    return;
+  }
   if (!findingsAt.has(finding.node)) findingsAt.set(finding.node, []);
   findingsAt.get(finding.node).push(finding);
 });
+function clusterCodes(name) {
+  var codes = [];
+  (findingsOfCluster.get(name) || []).forEach(function (f) { if (codes.indexOf(f.code) < 0) codes.push(f.code); });
+  return codes.sort();
+}
 
 // ---------------------------------------------------------------- node boxes
 
@@ -437,7 +460,8 @@ function nodeLines(node) {
   if (showModule && node.label !== node.id) {
     lines.push({ cls: "meta", text: shortModule(node.module), dotted: true });
   }
-  lines.push({ cls: "label", text: node.label });
+  if (node.kind === "module") lines.push({ cls: "label", text: shortModule(node.label), dotted: true });
+  else lines.push({ cls: "label", text: node.label });
   var detail = node.detail.filter(function (line) { return line; });
   if (node.kind === "unresolved" && !detail.length) detail = ["(unresolved)"];
   detail.slice(0, MAX_DETAIL_LINES).forEach(function (line) { lines.push({ cls: "detail", text: line }); });
@@ -1219,12 +1243,24 @@ function drawEdges(edgeLayer, labelLayer) {
 
 function drawClusters(parent, shapes) {
   shapes.forEach(function (shape) {
-    var group = svgEl("g", { "class": "cluster tint-" + (shape.cluster % CLUSTER_TINTS), "data-cluster": shape.name });
-    group.appendChild(svgEl("title", null, shape.name));
+    var codes = clusterCodes(shape.name), here = findingsOfCluster.get(shape.name) || [];
+    var classes = "cluster tint-" + (shape.cluster % CLUSTER_TINTS) + (codes.length ? " has-findings" : "");
+    var group = svgEl("g", { "class": classes, "data-cluster": shape.name });
+    group.appendChild(svgEl("title", null, [shape.name].concat(here.map(function (finding) {
+      return finding.code + ": " + finding.message + " (" + whereOf(finding.path, finding.line) + ")";
+    })).join("\n")));
     group.appendChild(svgEl("path", { d: ribbonPath(shape.segments) }));
-    var first = shape.segments[0];
-    var text = fitDotted(shortModule(shape.name), FONTS.cluster, first.right - first.left - 14);
+    var first = shape.segments[0], badge = codes.length ? badgeText(codes) : "";
+    var badgeWidth = badge ? textWidth(badge, FONTS.badge) + 12 : 0;
+    var text = fitDotted(shortModule(shape.name), FONTS.cluster, first.right - first.left - 14 - badgeWidth);
     group.appendChild(svgEl("text", { x: fmt(first.left + 8), y: fmt(first.top + 14) }, text));
+    if (badge) {
+      var left = first.left + 8 + textWidth(text, FONTS.cluster) + 6;
+      var mark = svgEl("g", { "class": "badge", transform: "translate(" + at(left, first.top + 3) + ")" });
+      mark.appendChild(svgEl("rect", { width: fmt(badgeWidth), height: 16, rx: 8 }));
+      mark.appendChild(svgEl("text", { x: 6, y: 11.5 }, badge));
+      group.appendChild(mark);
+    }
     parent.appendChild(group);
     shape.element = group;
   });
@@ -1252,30 +1288,98 @@ function zoomAt(px, py, factor) {
   applyView();
 }
 function fitScale(size) {
-  return Math.max(0.03, Math.min(1.25, (size.width - 40) / bounds.width, (size.height - 40) / bounds.height));
+  return Math.max(0.03, Math.min(1.25, (size.width - 2 * EDGE_ROOM) / bounds.width,
+    (size.height - TOOLBAR_ROOM - EDGE_ROOM) / bounds.height));
 }
 function fit(knownSize) {
   var size = knownSize && knownSize.width ? knownSize : canvasSize();
   view.k = fitScale(size);
   view.x = (size.width - bounds.width * view.k) / 2;
-  view.y = (size.height - bounds.height * view.k) / 2;
+  view.y = TOOLBAR_ROOM + (size.height - TOOLBAR_ROOM - EDGE_ROOM - bounds.height * view.k) / 2;
   hideViewNote();
   applyView();
 }
 function hideViewNote() { viewNote.hidden = true; }
-// The first view: the whole graph when its text would still be legible, else the first columns at a readable
-// scale (as many whole columns as fit the window's width), from the top of what they hold; Fit shows it all.
+// x/y of the view that puts the drawing's point (cx, cy) in the middle of the window below the toolbar, moved
+// as little as needed for the drawing to fill the window where it can (no empty band beside it).
+function centred(size, cx, cy) {
+  var k = view.k, top = TOOLBAR_ROOM, x = size.width / 2 - cx * k, y = (size.height + top) / 2 - cy * k;
+  var wide = bounds.width * k, high = bounds.height * k;
+  x = wide <= size.width ? (size.width - wide) / 2 : Math.min(0, Math.max(size.width - wide, x));
+  y = high <= size.height - top ? top + (size.height - top - high) / 2 : Math.min(top, Math.max(size.height - high, y));
+  return [x, y];
+}
+// What the first view shows when the whole graph would be too small to read: the cycles (red edges), else
+// the nodes with findings (errors first), grown from the first one while they fit the window together.
+function openingTarget(size) {
+  var room = [(size.width - 2 * EDGE_ROOM) / OPEN_SCALE, (size.height - TOOLBAR_ROOM - EDGE_ROOM) / OPEN_SCALE];
+  function grow(groups, what) {
+    if (!groups.length) return null;
+    var box = null, taken = 0;
+    groups.forEach(function (group) {
+      var next = box ? box.slice() : [Infinity, Infinity, -Infinity, -Infinity];
+      group.forEach(function (node) {
+        next = [Math.min(next[0], node.x), Math.min(next[1], node.y - 10), Math.max(next[2], node.x + node.w + 36),
+          Math.max(next[3], node.y + node.h)];
+      });
+      if (!box || (next[2] - next[0] <= room[0] && next[3] - next[1] <= room[1])) { box = next; taken++; }
+    });
+    return { box: box, what: what(taken) };
+  }
+  var cyclic = edges.filter(function (edge) { return edge.inCycle; });
+  if (cyclic.length) {  // the cycles: nodes joined by red edges, in the order of their first edge
+    var groupOf = new Map(), groups = [];
+    cyclic.forEach(function (edge) {
+      var a = groupOf.get(edge.source), b = groupOf.get(edge.target);
+      if (a && b && a !== b) {  // the edge joins two groups: one cycle
+        b.forEach(function (node) { a.push(node); groupOf.set(node, a); });
+        groups.splice(groups.indexOf(b), 1);
+      } else if (!a && !b) {
+        a = [];
+        groups.push(a);
+      } else if (!a) a = b;
+      [edge.source, edge.target].forEach(function (node) {
+        if (!groupOf.has(node)) { a.push(node); groupOf.set(node, a); }
+      });
+    });
+    return grow(groups, function (taken) {
+      if (groups.length === 1) return "the dependency cycle";
+      if (taken === groups.length) return "the " + groups.length + " dependency cycles";
+      return taken + " of the " + groups.length + " dependency cycles";
+    });
+  }
+  var rank = function (node) {
+    return (findingsAt.get(node.id) || []).some(function (f) { return f.severity === "error"; }) ? 0 : 1;
+  };
+  var flagged = nodes.filter(function (node) { return node.findings.length; });
+  flagged.sort(function (a, b) { return (rank(a) - rank(b)) || (a.index - b.index); });
+  return grow(flagged.map(function (node) { return [node]; }), function (taken) {
+    return taken === 1 ? "a node with findings" : "nodes with findings";
+  });
+}
+// The first view: the whole graph when its text is readable so; else, at a readable scale, what matters most
+// (see `openingTarget`), or the first columns (as many whole columns as fit the window's width) from the top.
+// A note says so; Fit shows it all.
 function openingView(size) {
-  if (fitScale(size) >= LEGIBLE_SCALE || !bounds.columnEnds.length) { fit(size); return; }
-  var room = size.width - 40, columns = 1;
-  while (columns < bounds.columnEnds.length && room / bounds.columnEnds[columns] >= READABLE_SCALE) columns++;
-  var right = bounds.columnEnds[columns - 1], top = Infinity;
-  view.k = Math.max(READABLE_SCALE, Math.min(1, room / right));
-  nodes.forEach(function (node) { if (node.x + node.w <= right) top = Math.min(top, node.y); });
-  view.x = 20;
-  view.y = 56 - Math.max(0, (isFinite(top) ? top : 0) - CLUSTER_PAD - CLUSTER_LABEL - 12) * view.k;
-  viewNote.textContent = "Showing part of the graph at a readable size \u00b7 Fit shows all "
-    + plural(nodes.length, "node", "nodes");
+  if (fitScale(size) >= READABLE_SCALE || !nodes.length) { fit(size); return; }
+  var target = openingTarget(size), where;
+  if (target) {
+    view.k = OPEN_SCALE;
+    var spot = centred(size, (target.box[0] + target.box[2]) / 2, (target.box[1] + target.box[3]) / 2);
+    view.x = spot[0];
+    view.y = spot[1];
+    where = "Showing " + target.what + " at a readable size";
+  } else {
+    var room = size.width - 2 * EDGE_ROOM, columns = 1;
+    while (columns < bounds.columnEnds.length && room / bounds.columnEnds[columns] >= READABLE_SCALE) columns++;
+    var right = bounds.columnEnds[columns - 1], top = Infinity;
+    view.k = Math.max(READABLE_SCALE, Math.min(1, room / right));
+    nodes.forEach(function (node) { if (node.x + node.w <= right) top = Math.min(top, node.y); });
+    view.x = EDGE_ROOM;
+    view.y = TOOLBAR_ROOM - Math.max(0, (isFinite(top) ? top : 0) - CLUSTER_PAD - CLUSTER_LABEL - 12) * view.k;
+    where = "Showing part of the graph at a readable size";
+  }
+  viewNote.textContent = where + " \u00b7 Fit shows all " + plural(nodes.length, "node", "nodes");
   viewNote.hidden = false;
   applyView();
 }
@@ -1364,6 +1468,7 @@ function paint(nodeSet, edgeSet) {
 var selection = null, activeFinding = null, matches = [], matchCursor = -1, shapes = [];
 
 function markSelected(node) {
+  markActiveCluster(null);
   nodes.forEach(function (other) { if (other.element) other.element.classList.toggle("selected", other === node); });
 }
 
@@ -1550,6 +1655,17 @@ function howOf(edge) {
   return parts.join(" \u00b7 ");
 }
 
+// For a finding in no drawn node (module-level code, a class nothing injects, a test): where the picture shows
+// it (on its module's cluster), or which module it is in.
+function whereNote(finding) {
+  if (finding.node !== null) return null;
+  if (finding.cluster !== null) {
+    return "in no node: marked on the cluster of its module, " + shortModule(finding.cluster);
+  }
+  if (finding.module !== null) return "in no node of the graph; in module " + finding.module;
+  return "in no node of the graph, nor in a module it draws";
+}
+
 function findingCard(finding) {
   var card = el("div", "card finding-detail");
   var heading = el("h3");
@@ -1560,6 +1676,8 @@ function findingCard(finding) {
   card.appendChild(wrapping("p", "message-full", finding.message));
   var where = whereOf(finding.path, finding.line);
   if (where) card.appendChild(wrapping("div", "loc-line", where));
+  var note = whereNote(finding);
+  if (note) card.appendChild(wrapping("div", "where", note));
   if (finding.summary) card.appendChild(el("p", "summary-line", finding.summary));
   if (finding.explanation) {
     var explanation = el("div", "explanation");
@@ -1575,7 +1693,7 @@ function showDetails(node, dependencyCount, dependentCount) {
   if (!node) {
     if (!activeFinding) {
       details.appendChild(el("p", "hint", "Click a node to see what it depends on and what depends on it; "
-        + "drag to pan, scroll to zoom, / to search."));
+        + "drag to pan, scroll to zoom, / to search (Enter: next match)."));
     }
     return;
   }
@@ -1625,6 +1743,10 @@ function markActiveFinding() {
   });
 }
 
+function markActiveCluster(name) {
+  shapes.forEach(function (shape) { shape.element.classList.toggle("active", shape.name === name); });
+}
+
 function openFinding(finding) {
   activeFinding = finding;
   var node = finding.node === null ? null : nodeById.get(finding.node);
@@ -1636,6 +1758,17 @@ function openFinding(finding) {
     markSelected(null);
     markActiveFinding();
     showDetails(null);
+    var shape = shapes.filter(function (item) { return item.name === finding.cluster; })[0];
+    if (shape) {  // a module-level finding: bring its module's cluster (label and badge) into view
+      markActiveCluster(shape.name);
+      var first = shape.segments[0], size = canvasSize();
+      hideViewNote();
+      view.k = Math.max(view.k, OPEN_SCALE);
+      var spot = centred(size, (first.left + first.right) / 2, (first.top + first.bottom) / 2);
+      view.x = spot[0];
+      view.y = spot[1];
+      applyView();
+    }
   }
   details.scrollIntoView({ block: "start", behavior: "auto" });
 }
@@ -1657,6 +1790,8 @@ function buildFindingList() {
     li.appendChild(head);
     li.appendChild(wrapping("div", "message", finding.message));
     li.appendChild(wrapping("div", "loc", whereOf(finding.path, finding.line)));
+    var note = whereNote(finding);
+    if (note) li.appendChild(wrapping("div", "where", note));
     li.title = finding.message;
     li.addEventListener("click", function () { openFinding(finding); });
     li.addEventListener("keydown", function (event) { if (event.key === "Enter") openFinding(finding); });
@@ -1695,6 +1830,13 @@ function buildLegend() {
   legend.appendChild(badge);
   legend.appendChild(svgEl("text", { "class": "legend", x: 48, y: y + 13 }, "findings located in the node"));
   y += 30;
+  if (findingsOfCluster.size) {
+    var marked = svgEl("g", { "class": "cluster has-findings tint-0", transform: "translate(2," + y + ")" });
+    marked.appendChild(svgEl("path", { d: "M0,4 Q0,0 4,0 L34,0 Q38,0 38,4 L38,16 Q38,20 34,20 L4,20 Q0,20 0,16 Z" }));
+    legend.appendChild(marked);
+    legend.appendChild(svgEl("text", { "class": "legend", x: 48, y: y + 14 }, "module with findings in no node"));
+    y += 30;
+  }
   [
     { cls: "", text: "Depends(...) parameter" },
     { cls: "via-other", text: "decorator / router / include / app dependency", label: "router" },
@@ -1714,7 +1856,7 @@ function buildLegend() {
 function summarize() {
   var cycleEdges = edges.filter(function (edge) { return edge.inCycle; }).length;
   var parts = [plural(nodes.length, "node", "nodes"), plural(edges.length, "edge", "edges")];
-  if (cycleEdges) parts.push(cycleEdges + " on cycles");
+  if (cycleEdges) parts.push(plural(cycleEdges, "on a cycle", "on cycles"));
   parts.push(plural(findings.length, "finding", "findings"));
   document.getElementById("summary").textContent = parts.join(" \u00b7 ");
   var hidden = Number(data.hidden) || 0;
