@@ -245,3 +245,22 @@ def test_a_planted_cache_file_runs_nothing(project, name):
     assert sorted(os.listdir(sentinels)) == []
     again = run("check", cwd=root)  # the planted file was replaced by a real cache
     assert again.stdout == check.stdout and sorted(os.listdir(sentinels)) == []
+
+
+def test_planted_entries_inside_a_real_facts_pack_run_nothing(project):
+    """The pack keeps each file's facts pickled on their own: entries are unpickled as restrictively as the
+    pack, so a pack whose every entry was replaced by a payload is read as a cache miss, then rebuilt."""
+    import pickle
+
+    root, sentinels = project
+    first = run("check", cwd=root)
+    pack = root / ".wirelint_cache" / "facts.pickle"
+    entries = pickle.loads(pack.read_bytes())
+    assert entries and all(isinstance(blob, bytes) for blob in entries.values())
+    payload = pickle.dumps(_Payload(f"touch {sentinels / 'entry-ran'}"))
+    pack.write_bytes(pickle.dumps({key: payload for key in entries}))
+    (root / ".wirelint_cache" / "result.pickle").unlink()
+    (root / ".wirelint_cache" / "findings.pickle").unlink()
+    again = run("check", cwd=root)
+    assert (again.returncode, again.stdout) == (first.returncode, first.stdout)
+    assert sorted(os.listdir(sentinels)) == []

@@ -8,7 +8,9 @@ hash, and builds the dependency graph. Modules the resolver reaches that were on
 from __future__ import annotations
 
 import dataclasses
+import functools
 import hashlib
+import io
 import os
 import pickle
 import tempfile
@@ -39,7 +41,9 @@ class FactsCache:
 
     def __init__(self, directory: Path) -> None:
         self.directory = directory
-        self._entries: dict[str, ModuleFacts] | None = None
+        # Each entry is kept pickled: a worker's answer is stored as it arrived and written back without being
+        # pickled again, and a run unpickles only the entries it reads.
+        self._entries: dict[str, bytes] | None = None
         self._used: set[str] = set()
         self._dirty = False
 
@@ -47,30 +51,37 @@ class FactsCache:
     def key(source: SourceFile, digest: str, kind: str) -> str:
         return f"{__version__}|{FACTS_SCHEMA}|{kind}|{source.module}|{source.display}|{source.is_package}|{digest}"
 
-    def _load_pack(self) -> dict[str, ModuleFacts]:
+    def _load_pack(self) -> dict[str, bytes]:
         if self._entries is None:
             try:
                 with open(self.directory / self.PACK, "rb") as handle:
                     entries = _CacheUnpickler(handle).load()
                 if not isinstance(entries, dict):
                     raise TypeError("not a facts pack")
-            except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError,
-                    ValueError, IndexError, KeyError):
+                entries = {key: blob for key, blob in entries.items() if isinstance(blob, bytes)}
+            except _UNREADABLE:
                 entries = {}
             self._entries = entries
         return self._entries
 
     def load(self, key: str) -> ModuleFacts | None:
-        facts = self._load_pack().get(key)
+        blob = self._load_pack().get(key)
+        if blob is None:
+            return None
+        try:
+            facts = _CacheUnpickler(io.BytesIO(blob)).load()
+        except _UNREADABLE:
+            return None
         if isinstance(facts, ModuleFacts):
             self._used.add(key)
             return facts
         return None
 
-    def store(self, key: str, facts: ModuleFacts) -> None:
+    def store(self, key: str, facts: ModuleFacts, blob: bytes | None = None) -> None:
+        """Keep `facts` under `key`; `blob` is their pickle when the caller has it already."""
         if facts.parse_error is not None and facts.parse_error.transient:
             return
-        self._load_pack()[key] = facts
+        self._load_pack()[key] = blob if blob is not None else pickle.dumps(facts, protocol=pickle.HIGHEST_PROTOCOL)
         self._used.add(key)
         self._dirty = True
 
@@ -81,8 +92,7 @@ class FactsCache:
         try:
             with open(self.directory / name, "rb") as handle:
                 stored_key, payload = _CacheUnpickler(handle).load()
-        except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError,
-                ValueError, IndexError, KeyError):
+        except _UNREADABLE:
             return None
         return payload if stored_key == run_key else None
 
@@ -123,6 +133,10 @@ class FactsCache:
                 kept[key] = facts
         self._write(self.PACK, kept)
         self._dirty = False
+
+
+_UNREADABLE = (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError, ValueError,
+               IndexError, KeyError)  # what a truncated, corrupt, foreign or planted cache file raises
 
 
 class _CacheUnpickler(pickle.Unpickler):
@@ -238,9 +252,9 @@ class ProjectIndex(ModuleSource):
         key = FactsCache.key(source, self.digests[name], "full") if self.cache else None
         facts = self.cache.load(key) if self.cache and key else None
         if facts is None:
-            (facts,) = _collect_all([source], 1, _full_job, self.file_timeout)
+            ((facts, blob),) = _collect_all([source], 1, _full_job, self.file_timeout)
             if self.cache and key:
-                self.cache.store(key, facts)
+                self.cache.store(key, facts, blob)
         self.modules[name] = facts
         self.parsed_on_demand += 1
         return facts
@@ -357,32 +371,38 @@ def _first_look(sources: dict[str, SourceFile], contents: dict[str, bytes | OSEr
             modules[name] = cached
         else:
             missing.append((source, key))
-    for (source, key), facts in zip(missing, _collect_all([s for s, _ in missing], jobs, _first_look_job,
-                                                          timeout)):
+    for (source, key), (facts, blob) in zip(missing, _collect_all([s for s, _ in missing], jobs, _first_look_job,
+                                                                  timeout)):
         modules[source.module] = facts
         if cache and key:
-            cache.store(key, facts)
+            cache.store(key, facts, blob)
     skipped = sum(1 for facts in modules.values() if not facts.complete)
     return modules, skipped
 
 
 def _collect_all(sources: list[SourceFile], jobs: int | None, work=_first_look_job,
-                 timeout: float | None = None) -> list[ModuleFacts]:
-    """`work` on every file: in this process when there are few small files, else in guarded workers (files
-    large enough to be slow always are: a time limit needs a process that can be killed)."""
+                 timeout: float | None = None) -> list[tuple[ModuleFacts, bytes | None]]:
+    """`work` on every file, with the pickle of its facts when a worker sent them: in this process when there
+    are few small files, else in guarded workers (files large enough to be slow always are: a time limit
+    needs a process that can be killed)."""
     workers = jobs if jobs and jobs > 0 else (os.cpu_count() or 1)
     if workers <= 1 or len(sources) < _PARALLEL_THRESHOLD:
         if not timeout or all(_size(source.path) < _GUARDED_SIZE for source in sources):
-            return [_unguarded(work, source) for source in sources]
+            return [(_unguarded(work, source), None) for source in sources]
         workers = 1
     # Biggest files first so that one large file does not finish last on its own.
     order = sorted(range(len(sources)), key=lambda i: -_size(sources[i].path))
-    results = run_guarded(work, [sources[i] for i in order], workers=workers, timeout=timeout,
-                          on_failure=_guard_failure)
-    collected: list[ModuleFacts | None] = [None] * len(sources)
-    for position, facts in zip(order, results):
-        collected[position] = facts
-    return collected  # type: ignore[return-value]
+    results = run_guarded(functools.partial(_pickled, work), [sources[i] for i in order], workers=workers,
+                          timeout=timeout, on_failure=_guard_failure)
+    collected: list = [None] * len(sources)
+    for position, result in zip(order, results):
+        # our own worker's pickle (the cache keeps it as it is); a failure is built here
+        collected[position] = (pickle.loads(result), result) if isinstance(result, bytes) else (result, None)
+    return collected
+
+
+def _pickled(work, source: SourceFile) -> bytes:
+    return pickle.dumps(work(source), protocol=pickle.HIGHEST_PROTOCOL)
 
 
 _GUARDED_SIZE = 256 * 1024  # about 6,000 lines: a second of libcst's time
