@@ -454,3 +454,26 @@ def test_counts_are_pluralised():
     one = GraphView("t", module_web(2).nodes, module_web(2).edges, (), 1)
     assert render_markdown(one).splitlines()[2] == "2 nodes (2 providers), 1 edge, 0 on cycles; 1 node not shown."
     assert 'label="t (1 node not shown)"' in render_dot(one)
+
+
+def _findings(count: int, message_length: int):
+    from wirelint.report.graph_view import ViewFinding
+
+    return tuple(ViewFinding("DI001", "dependency-cycle", "error", "m" * message_length, f"app/m{i:03}.py", i + 1,
+                             None, None, None, "", "") for i in range(count))
+
+
+def test_markdown_over_githubs_comment_limit_keeps_the_findings_first():
+    from wirelint.report.graph_text import COMMENT_LIMIT, render_markdown
+
+    many = render_markdown(GraphView("t", (), (), _findings(400, 300), 0))
+    lines = many.splitlines()
+    assert len(many) <= COMMENT_LIMIT
+    listed = [line for line in lines if line.startswith("| DI001 ")]
+    assert listed and len(listed) < 400 and listed[-1].startswith(f"| DI001 dependency-cycle | app/m{len(listed) - 1:03}.py:")
+    assert lines[lines.index(listed[-1]) + 1] == (
+        f"| … | | {400 - len(listed)} more findings not listed, to stay under GitHub's limit: see "
+        "`wirelint check --format json` or the SARIF report |")
+    assert lines[-1].startswith("_The diagram is left out: with it this report would be over GitHub's 65,536-")
+    few = render_markdown(GraphView("t", (), (), _findings(3, 30), 0))
+    assert "left out" not in few and "not listed" not in few and few.count("| DI001 ") == 3

@@ -277,15 +277,33 @@ def render_markdown(view: GraphView) -> str:
                f"{counted(len(view.edges), 'edge')}, {cycles} on {'a cycle' if cycles == 1 else 'cycles'}"
                + (f"; {counted(view.hidden, 'node')} not shown" if view.hidden else "") + ".")
     out.append("")
+    rows = []
     if view.findings:
         out.append(f"**{counted(len(view.findings), 'finding')}**: "
                    + ", ".join(f"{code} × {count}" for code, count in sorted(counts.items())))
         out += ["", "| code | location | message |", "|---|---|---|"]
-        for finding in view.findings:
-            out.append(f"| {finding.code} {markdown_cell(finding.name)} | "
-                       f"{markdown_cell(finding.path)}:{finding.line} | {markdown_cell(finding.message)} |")
+        rows = [f"| {finding.code} {markdown_cell(finding.name)} | "
+                f"{markdown_cell(finding.path)}:{finding.line} | {markdown_cell(finding.message)} |"
+                for finding in view.findings]
     else:
         out.append("No findings.")
-    out.append("")
-    out += _markdown_diagram(view)
-    return "\n".join(out)
+    diagram = _markdown_diagram(view)
+    size = lambda lines: sum(len(line) + 1 for line in lines)  # noqa: E731
+    if size(out) + size(rows) + 1 + size(diagram) <= COMMENT_LIMIT:
+        return "\n".join(out + rows + [""] + diagram)
+    # Over GitHub's limit for a comment: the findings come first, the diagram goes, then rows if need be.
+    note = (f"_The diagram is left out: with it this report would be over GitHub's {COMMENT_LIMIT:,}-character "
+            "limit for a comment (`wirelint graph --format html` draws it)._")
+    room = COMMENT_LIMIT - size(out) - size([note]) - 1 - 200  # 200: the line that says how many rows are left
+    kept = []
+    for row in rows:
+        if size(kept) + len(row) + 1 > room:
+            break
+        kept.append(row)
+    if len(kept) < len(rows):
+        kept.append(f"| … | | {counted(len(rows) - len(kept), 'more finding')} not listed, to stay under GitHub's "
+                    f"limit: see `wirelint check --format json` or the SARIF report |")
+    return "\n".join(out + kept + [""] + [note, ""])
+
+
+COMMENT_LIMIT = 65_536  # characters GitHub accepts in an issue or pull-request comment body
