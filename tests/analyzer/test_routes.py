@@ -245,3 +245,42 @@ def test_routes_and_includes_in_helpers_called_with_the_app(analyze_project):
         ("svc.setup.register.<locals>.ping", ("GET",), "/ping", "svc.main.app"),
     }
     assert index.graph.unresolved() == []
+
+
+def test_a_package_including_its_own_submodules_routers(analyze_project):
+    """`from . import items` (or `from proj.api import items`) in proj/api/__init__.py: Python imports the
+    submodule, it is not an import cycle."""
+    index = analyze_project({
+        "proj/__init__.py": "",
+        "proj/main.py": """
+            from fastapi import FastAPI
+            from proj import api
+            app = FastAPI()
+            app.include_router(api.router, prefix="/api")
+            """,
+        "proj/api/__init__.py": """
+            from fastapi import APIRouter
+            from . import items
+            from proj.api import users
+            router = APIRouter()
+            router.include_router(items.router, prefix="/items")
+            router.include_router(users.router, prefix="/users")
+            """,
+        "proj/api/items.py": """
+            from fastapi import APIRouter
+            router = APIRouter()
+            @router.get("/{id}")
+            def read(id: int):
+                return id
+            """,
+        "proj/api/users.py": """
+            from fastapi import APIRouter
+            router = APIRouter()
+            @router.get("/me")
+            def me():
+                return 1
+            """,
+    })
+    assert route_set(index) == {("proj.api.items.read", ("GET",), "/api/items/{id}", "proj.main.app"),
+                                ("proj.api.users.me", ("GET",), "/api/users/me", "proj.main.app")}
+    assert [n.id for n in index.graph.nodes() if n.kind == "unresolved"] == []

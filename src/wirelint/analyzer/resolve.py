@@ -262,7 +262,10 @@ class Resolver:
     def module_member(self, module: str, name: str) -> Sym:
         key = (module, name)
         if key in self._active:
-            return UnknownSym(f"import cycle through {module}.{name}")
+            # `from pkg import items` in pkg/__init__.py (or an import loop back to it): Python finds no
+            # attribute yet and imports the submodule pkg.items.
+            submodule = self.modules.canonical(f"{module}.{name}")
+            return ModuleSym(submodule) if submodule is not None else UnknownSym(f"import cycle through {module}.{name}")
         self._active.add(key)
         try:
             facts = self.modules.facts(module)
