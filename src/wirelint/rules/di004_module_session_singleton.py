@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ..analyzer.models import AttributeExpr, CallExpr, Expr, Location, NameExpr, render
-from ..analyzer.resolve import Ctx, DefSym, MethodSym, VarSym
+from ..analyzer.resolve import FASTAPI_APP, FASTAPI_ROUTER, Ctx, DefSym, MethodSym, VarSym
 from .base import Invalid, Rule, Valid, register
 
 SESSION_CLASSES = frozenset({
@@ -40,8 +40,9 @@ Finds database sessions and connections created when a module is imported: SQLAl
 `engine.connect()`, DB-API `connect(...)` (sqlite3, psycopg, pymysql, ...), `next(get_db())`, a call of a
 helper that returns one of these, and a cached (`lru_cache`/`cache`) function that returns a session. Every
 binding made at import time counts: module level, class attributes, tuple targets, `if`/`try` blocks (not
-`if __name__ == "__main__":`, which runs as a script). Engines, sessionmakers, pools and settings are meant
-to be module-level and are not reported.
+`if __name__ == "__main__":`, which runs as a script). A stand-alone script (a module no import names and
+that declares no app, router or route) serves no request and is left alone. Engines, sessionmakers, pools and
+settings are meant to be module-level and are not reported.
 
 ## Why is this bad?
 One session serves every request of the process, concurrently: a SQLAlchemy session is not thread-safe and
@@ -106,9 +107,25 @@ pending = sessions()  # a generator: no session until it runs
 if __name__ == "__main__":
     script_db = SessionLocal()  # run as a script, not imported
 """),
+        # A stand-alone script: no analyzed module imports it and it declares no app, router or route.
+        Valid({
+            "app/__init__.py": "",
+            "app/db.py": "from sqlalchemy import create_engine\nfrom sqlalchemy.orm import sessionmaker\n"
+                         "SessionLocal = sessionmaker(bind=create_engine('sqlite://'))\n",
+            "scripts/backfill.py": """\
+from app.db import SessionLocal
+session = SessionLocal()
+for row in session.execute("select 1"):
+    print(row)
+""",
+        }),
     )
     invalid = (
-        Invalid("""\
+        # A module the application imports (its session is then shared by every request).
+        Invalid({
+            "app/__init__.py": "",
+            "app/main.py": "from fastapi import FastAPI\nfrom app import db\napp = FastAPI()\n",
+            "app/db.py": """\
 import sqlite3
 from sqlalchemy import create_engine
 from sqlalchemy.orm import Session, sessionmaker
@@ -118,7 +135,8 @@ db = SessionLocal()
 other = Session(engine)
 conn = engine.connect()
 raw = sqlite3.connect(":memory:")
-""", ((("app.py", 6)), ("app.py", 7), ("app.py", 8), ("app.py", 9))),
+""",
+        }, (("app/db.py", 6), ("app/db.py", 7), ("app/db.py", 8), ("app/db.py", 9))),
         Invalid({
             "app/__init__.py": "",
             "app/db.py": """\
@@ -129,6 +147,7 @@ def get_db():
     with SessionFactory() as session:
         yield session
 """,
+            "app/routes.py": "from fastapi import APIRouter\nfrom app import deps\nrouter = APIRouter()\n",
             "app/deps.py": """\
 from functools import lru_cache
 from fastapi import Depends
@@ -140,8 +159,11 @@ def cached_session():
     return SessionFactory()
 """,
         }, (("app/deps.py", 4), ("app/deps.py", 5), ("app/deps.py", 7))),
-        # Through a helper, a sessionmaker called in place, a class attribute, a tuple and a second binding.
+        # Through a helper, a sessionmaker called in place, a class attribute, a tuple and a second binding,
+        # in a module that declares a router (so it serves requests although nothing imports it).
         Invalid("""\
+from fastapi import APIRouter
+router = APIRouter()
 from sqlalchemy import create_engine
 from sqlalchemy.orm import sessionmaker
 engine = create_engine("sqlite://")
@@ -166,16 +188,20 @@ class Connector:
         return session
 connector = Connector()
 e = connector.session()
-""", (("app.py", 7), ("app.py", 8), ("app.py", 10), ("app.py", 11), ("app.py", 13), ("app.py", 24))),
+""", (("app.py", 9), ("app.py", 10), ("app.py", 12), ("app.py", 13), ("app.py", 15), ("app.py", 26))),
     )
 
     def check(self, index):
         resolver = index.resolver
+        imported = self.imported_modules(index)
         for name in sorted(index.modules):
             facts = index.modules[name]
             scope = facts.scopes.get("")
             if scope is None:
                 continue
+            if (name not in imported and name.rpartition(".")[2] not in imported
+                    and not self.serves_requests(resolver, facts, scope)):
+                continue  # a script: no import names it and it declares no app, router or route
             if not facts.complete and self.imports_session_makers(resolver, facts, scope):
                 facts = index.facts(name, complete=True)  # class bodies, try blocks, tuples: only a parse sees
                 scope = facts.scopes.get("", scope)
@@ -213,6 +239,35 @@ e = connector.session()
                                 function.location,
                             )
                             break
+
+    @staticmethod
+    def imported_modules(index) -> set[str]:
+        """The analyzed modules some analyzed module imports (packages above included), and every name any
+        import mentions: an import wirelint cannot resolve (`from common.session import ...` run from a
+        folder that is not a package) must still keep `session` from passing for a stand-alone script."""
+        found: set[str] = set()
+        for facts in index.modules.values():
+            for scope in facts.scopes.values():
+                targets = [b.target for b in scope.bindings.values() if b.kind in ("import", "import_module")]
+                for target in [*targets, *scope.star_imports]:
+                    module = index.canonical(target) or index.canonical(target.rpartition(".")[0])
+                    if module is None:
+                        found.update(target.split("."))  # unresolved: it may name any analyzed module
+                    while module:
+                        found.add(module)
+                        module = index.canonical(module.rpartition(".")[0]) if "." in module else None
+        return found
+
+    @staticmethod
+    def serves_requests(resolver, facts, scope) -> bool:
+        """Whether a module declares routes, includes routers or builds an app or a router (an entry point
+        such as `main.py`, which only a server imports, by name)."""
+        if not facts.complete:
+            return False  # it never mentions FastAPI
+        if facts.routes or facts.includes:
+            return True
+        return any(binding.kind == "assign" and resolver.built_by(VarSym(facts.module, "", variable, binding))
+                   in FASTAPI_APP | FASTAPI_ROUTER for variable, binding in scope.bindings.items())
 
     @staticmethod
     def imports_session_makers(resolver, facts, scope) -> bool:
