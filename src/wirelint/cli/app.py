@@ -25,6 +25,20 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 
+
+def _print_version(value: bool) -> None:
+    if value:
+        from .. import __version__
+
+        typer.echo(f"wirelint {__version__}")
+        raise typer.Exit(0)
+
+
+@app.callback()
+def _options(version: Annotated[bool, typer.Option(
+        "--version", callback=_print_version, is_eager=True, help="Print the version and exit.")] = False) -> None:
+    """Static analysis of FastAPI dependency injection: the real Depends graph, and DI anti-patterns."""
+
 DEFAULT_CACHE_DIR = Path(".wirelint_cache")
 LARGE_GRAPH = 150  # nodes: above this, `graph` suggests a focus or --collapse
 
