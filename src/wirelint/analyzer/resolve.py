@@ -321,7 +321,8 @@ class Resolver:
                     found = self.find_method(cls, attr)
                     if found is not None:
                         return MethodSym(found.module, found.qualname, "instance", sym.id)
-                    return UnknownSym(f"{sym.id} has no method {attr!r}")
+                    return UnknownSym(f"{attr!r} of {sym.id} is no method of {cls.module}.{cls.qualname} "
+                                      "(an attribute set at run time?)")
                 if isinstance(cls, ExternalSym):
                     return UnknownSym(f"attribute {attr!r} of an instance of {cls.name}")
             elif isinstance(value, (NameExpr, AttributeExpr)):
@@ -329,7 +330,10 @@ class Resolver:
             return UnknownSym(f"attribute {attr!r} of {sym.id}")
         if isinstance(sym, UnknownSym):
             return sym
-        return UnknownSym(f"attribute {attr!r} of a {type(sym).__name__}")
+        if isinstance(sym, ParamSym):
+            return UnknownSym(f"attribute {attr!r} of the parameter {sym.name!r}, known only at run time")
+        what = {"MethodSym": "a method", "DefSym": "a function"}.get(type(sym).__name__, "a value")
+        return UnknownSym(f"attribute {attr!r} of {what}")
 
     def deref(self, sym: Sym, depth: int = 0) -> Sym:
         """Follow plain aliases: `get_session = get_db`, `Dep = Depends`."""
