@@ -160,7 +160,7 @@ def test_config_exclude(project):
     ("selct = ['DI001']\n", "unknown key 'selct' (expected one of exclude, ignore, per-file-ignores, respect-gitignore, rules, select)"),
     ("select = ['DI999']\n", ".select: unknown rule code 'DI999'"),
     ("[tool.wirelint.rules.DI002]\nmax-deps = 3\n", ".rules.DI002: unknown option 'max-deps' (options: max-dependencies)"),
-    ("[tool.wirelint.rules.DI002]\nmax-dependencies = 'x'\n", ".rules.DI002.max-dependencies must be a int"),
+    ("[tool.wirelint.rules.DI002]\nmax-dependencies = 'x'\n", ".rules.DI002.max-dependencies must be an integer, not 'x'"),
     ("select = [\n", "invalid TOML"),
 ])
 def test_bad_config_is_one_line_exit_2(project, text, message):

@@ -53,10 +53,11 @@ WHERE = "[tool.wirelint]"
     ('per-file-ignores = {"tests/*" = "DI001"}', f"{WHERE}.per-file-ignores.'tests/*' must be a list of rule codes"),
     ("rules = 1", f"{WHERE}.rules must be a table of rule tables"),
     ("rules.DI002 = 5", f"{WHERE}.rules.DI002 must be a table of options"),
-    ('rules.DI002.max-dependencies = "x"', f"{WHERE}.rules.DI002.max-dependencies must be a int"),
-    ('rules.over-injection.max-dependencies = "x"', f"{WHERE}.rules.over-injection.max-dependencies must be a int"),
-    ("rules.DI002.max-dependencies = true", f"{WHERE}.rules.DI002.max-dependencies must be a int"),
-    ("rules.DI002.max-dependencies = 3.5", f"{WHERE}.rules.DI002.max-dependencies must be a int"),
+    ('rules.DI002.max-dependencies = "x"', f"{WHERE}.rules.DI002.max-dependencies must be an integer, not 'x'"),
+    ('rules.over-injection.max-dependencies = "x"',
+     f"{WHERE}.rules.over-injection.max-dependencies must be an integer, not 'x'"),
+    ("rules.DI002.max-dependencies = true", f"{WHERE}.rules.DI002.max-dependencies must be an integer, not True"),
+    ("rules.DI002.max-dependencies = 3.5", f"{WHERE}.rules.DI002.max-dependencies must be an integer, not 3.5"),
     ("rules.DI002.max-dependencies = -1", f"{WHERE}.rules.DI002.max-dependencies must be 0 or more, not -1"),
     # unknown rule codes and rules
     ('ignore = ["DI9"]', f"{WHERE}.ignore: unknown rule code 'DI9'"),
@@ -65,7 +66,7 @@ WHERE = "[tool.wirelint]"
     ('ignore = ["  "]', f"{WHERE}.ignore: empty rule code (it would match every rule)"),
     ("rules.DI999 = {}", f"{WHERE}.rules: unknown rule 'DI999'"),
     ("rules.over-injektion.max-dependencies = 3", f"{WHERE}.rules: unknown rule 'over-injektion'"),
-    ("rules.DI001.max-dependencies = 3", f"{WHERE}.rules.DI001: unknown option 'max-dependencies' (options: none)"),
+    ("rules.DI001.max-dependencies = 3", f"{WHERE}.rules.DI001: unknown option 'max-dependencies' (this rule has no options)"),
     # malformed TOML
     ("select = []\nselect = []", "invalid TOML: Cannot overwrite a value (at line 3, column 12)"),
     ("select = [DI001]", "invalid TOML: Invalid value (at line 2, column 11)"),
@@ -95,7 +96,7 @@ def test_bad_tool_wirelint_table_end_to_end(project, toml, message):
 def test_graph_reads_the_same_configuration_and_fails_the_same_way(project):
     (project / "pyproject.toml").write_text('[tool.wirelint]\nrules.DI002.max-dependencies = "x"\n')
     assert one_error_line(run("graph", "app", "-f", "mermaid", cwd=project)) == (
-        f"{project}/pyproject.toml: {WHERE}.rules.DI002.max-dependencies must be a int")
+        f"{project}/pyproject.toml: {WHERE}.rules.DI002.max-dependencies must be an integer, not 'x'")
 
 
 @pytest.mark.parametrize("toml, message", [

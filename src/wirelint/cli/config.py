@@ -120,10 +120,12 @@ def load_config(path: Path | None, rules: list[type[Rule]]) -> Config:
         for name, value in values.items():
             option = declared.get(name)
             if option is None:
-                known = ", ".join(declared) or "none"
-                raise ConfigError(f"{where}.rules.{key}: unknown option {name!r} (options: {known})")
+                known = f"options: {', '.join(declared)}" if declared else "this rule has no options"
+                raise ConfigError(f"{where}.rules.{key}: unknown option {name!r} ({known})")
             if type(value) is not type(option.default):
-                raise ConfigError(f"{where}.rules.{key}.{name} must be a {type(option.default).__name__}")
+                kind = {"int": "an integer", "bool": "true or false", "str": "a string", "float": "a number"}.get(
+                    type(option.default).__name__, type(option.default).__name__)
+                raise ConfigError(f"{where}.rules.{key}.{name} must be {kind}, not {value!r}")
             if isinstance(value, int) and value < 0:
                 raise ConfigError(f"{where}.rules.{key}.{name} must be 0 or more, not {value}")
             options.setdefault(rule.code, {})[name] = value

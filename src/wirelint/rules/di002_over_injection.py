@@ -140,7 +140,7 @@ class OrderService:
                 kind, location = where[node_id]
                 what = {"class": "constructor of", "instance": "__call__ of"}.get(kind, kind)
                 yield self.finding(
-                    f"{what} {node_id} receives {len(names)} injected dependencies (max {limit}): "
+                    f"{what} {node_id} receives {len(names)} injected dependenc{'y' if len(names) == 1 else 'ies'} (max {limit}): "
                     f"{', '.join(names)}. Group collaborators that change together behind one dependency "
                     "class, or split it",
                     location,
