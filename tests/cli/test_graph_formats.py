@@ -477,3 +477,20 @@ def test_markdown_over_githubs_comment_limit_keeps_the_findings_first():
     assert lines[-1].startswith("_The diagram is left out: with it this report would be over GitHub's 65,536-")
     few = render_markdown(GraphView("t", (), (), _findings(3, 30), 0))
     assert "left out" not in few and "not listed" not in few and few.count("| DI001 ") == 3
+
+
+def test_focus_finds_an_instance_by_its_class():
+    from wirelint.analyzer.graph import DependencyGraph
+    from wirelint.analyzer.models import Node
+    from wirelint.report.graph_view import find_node
+
+    graph = DependencyGraph()
+    graph.add_node(Node("app.auth.checker", "instance", None, class_id="app.auth.RequestPermission"))
+    graph.add_node(Node("app.deps.Paginator()", "instance", None, class_id="app.deps.Paginator"))
+    graph.add_node(Node("app.deps.get_db", "provider", None))
+    assert find_node(graph, "RequestPermission") == "app.auth.checker"
+    assert find_node(graph, "app.auth.RequestPermission") == "app.auth.checker"
+    assert find_node(graph, "Paginator") == "app.deps.Paginator()"
+    assert find_node(graph, "get_db") == "app.deps.get_db"
+    with pytest.raises(ViewError, match="names no node"):
+        find_node(graph, "Missing")

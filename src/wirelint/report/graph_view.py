@@ -164,10 +164,15 @@ def route_endpoints(graph: DependencyGraph, spec: str) -> list[str]:
 
 
 def find_node(graph: DependencyGraph, name: str) -> str:
-    """A node by exact id, or by the unique node whose qualified name ends with `.name`."""
+    """A node by exact id, or by the unique node whose qualified name ends with `.name`; else an instance
+    by its class (`--focus RequestPermission` for `app.deps.RequestPermission()` or `app.auth.checker`)."""
     if name in graph:
         return name
     candidates = [node.id for node in graph.nodes() if node.id.endswith("." + name)]
+    if not candidates:
+        candidates = [node.id for node in graph.nodes() if node.id.endswith(f".{name}()") or (
+            node.kind == "instance" and node.class_id is not None
+            and (node.class_id == name or node.class_id.endswith("." + name)))]
     if len(candidates) == 1:
         return candidates[0]
     if not candidates:
