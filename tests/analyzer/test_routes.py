@@ -284,3 +284,42 @@ def test_a_package_including_its_own_submodules_routers(analyze_project):
     assert route_set(index) == {("proj.api.items.read", ("GET",), "/api/items/{id}", "proj.main.app"),
                                 ("proj.api.users.me", ("GET",), "/api/users/me", "proj.main.app")}
     assert [n.id for n in index.graph.nodes() if n.kind == "unresolved"] == []
+
+
+def test_dependency_lists_through_aliases_and_conditions(analyze_project):
+    """An item bound elsewhere (`DependsAuth`) is located where the list is given; a conditional list follows
+    the branch a constant test picks, is empty for None, and is one unresolved item (with the test named)
+    when only run time decides."""
+    index = analyze_project({
+        "proj/__init__.py": "",
+        "proj/main.py": """
+            import os
+            from fastapi import APIRouter, Depends, FastAPI
+            def auth():
+                return 1
+            def demo():
+                return 1
+            DEBUG = False
+            DependsAuth = Depends(auth)
+            app = FastAPI(dependencies=[Depends(demo)] if DEBUG else [DependsAuth])
+            router = APIRouter(dependencies=None)
+            other = APIRouter(dependencies=[Depends(demo)] if os.environ.get("DEMO") else None)
+            @router.get("/x", dependencies=[DependsAuth])
+            def x():
+                return 1
+            @other.get("/y")
+            def y():
+                return 1
+            app.include_router(router)
+            app.include_router(other)
+            """,
+    })
+    edges = sorted((e.source, e.target, e.via, e.location.line) for e in index.graph.edges())
+    assert edges == [
+        ("proj.main.x", "proj.main.auth", "app", 9),
+        ("proj.main.x", "proj.main.auth", "decorator", 12),
+        ("proj.main.y", "proj.main.auth", "app", 9),
+        ("proj.main.y", "unresolved:proj.main:11:[Depends(demo)] if os.environ.get('DEMO') else None", "router", 11),
+    ]
+    (unresolved,) = [n for n in index.graph.nodes() if n.kind == "unresolved"]
+    assert unresolved.reason == "dependencies chosen at run time by `os.environ.get('DEMO')`"

@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from .graph import DependencyGraph
-from .models import CallExpr, Edge, Expr, Location, ModuleFacts, Node, RouteFacts, RouteInfo, render
+from .models import CallExpr, ConditionalExpr, Edge, Expr, Location, ModuleFacts, Node, RouteFacts, RouteInfo, render
 from .resolve import (
     FASTAPI_APP,
     FASTAPI_ROUTER,
@@ -51,7 +51,7 @@ class _Route:
     endpoint: Target
     path: str
     methods: tuple[str, ...]
-    dependencies: list[tuple[Expr, Ctx, str]]  # expression, context, module path
+    dependencies: list[tuple[Expr, Ctx, Location]]  # expression, context, where the list is given
     location: Location
 
 
@@ -59,7 +59,7 @@ class _Route:
 class _Include:
     child: "_Object"
     prefix: str
-    dependencies: list[tuple[Expr, Ctx, str]]
+    dependencies: list[tuple[Expr, Ctx, Location]]
 
 
 @dataclass
@@ -70,7 +70,7 @@ class _Object:
     ctx: Ctx
     call: CallExpr
     prefix: str = ""
-    dependencies: list[tuple[Expr, Ctx, str]] = field(default_factory=list)
+    dependencies: list[tuple[Expr, Ctx, Location]] = field(default_factory=list)
     routes: list[_Route] = field(default_factory=list)
     includes: list[_Include] = field(default_factory=list)
     included: bool = False
@@ -110,8 +110,10 @@ class GraphBuilder:
                     sym = VarSym(facts.module, scope.qualname, name, binding)
                     obj = _Object(sym.id, kind, facts, ctx, binding.value)
                     obj.prefix = self.resolver.string_value(binding.value.keyword("prefix"), ctx) or ""
+                    at = Location(facts.path, binding.value.line, binding.value.column, binding.value.line,
+                                  binding.value.column)
                     obj.dependencies = [
-                        (expr, expr_ctx, facts.path)
+                        (expr, expr_ctx, at)
                         for expr, expr_ctx in self.resolver.expression_list(binding.value.keyword("dependencies"), ctx)
                     ]
                     self.objects[obj.id] = obj
@@ -243,7 +245,7 @@ class GraphBuilder:
             _Include(
                 child,
                 self.resolver.string_value(include.call.keyword("prefix"), ctx) or "",
-                [(e, c, facts.path) for e, c in
+                [(e, c, include.location) for e, c in
                  self.resolver.expression_list(include.call.keyword("dependencies"), ctx)],
             )
         )
@@ -277,7 +279,7 @@ class GraphBuilder:
         else:
             methods = (route.method.upper(),)
         path = self.resolver.string_value(call.argument(0, "path"), ctx) or ""
-        dependencies = [(e, c, facts.path) for e, c in
+        dependencies = [(e, c, route.location) for e, c in
                         self.resolver.expression_list(call.keyword("dependencies"), ctx)]
         owner.routes.append(_Route(endpoint, path, methods, dependencies, route.location))
 
@@ -290,15 +292,15 @@ class GraphBuilder:
                 self._expand(obj, None, "", [], [obj.id])
 
     def _expand(self, obj: _Object, app: str | None, outer_prefix: str,
-                outer_dependencies: list[tuple[Expr, Ctx, str, str]], stack: list[str]) -> None:
+                outer_dependencies: list[tuple[Expr, Ctx, Location, str]], stack: list[str]) -> None:
         own_via = "app" if obj.kind == "app" else "router"
         dependencies = outer_dependencies + [(e, c, p, own_via) for e, c, p in obj.dependencies]
         prefix = outer_prefix + obj.prefix
         for route in obj.routes:
             endpoint_id = self.add_target(route.endpoint)
             self.graph.add_route(endpoint_id, RouteInfo(route.methods, prefix + route.path, app, obj.id))
-            for expr, ctx, path, via in dependencies + [(e, c, p, "decorator") for e, c, p in route.dependencies]:
-                self.list_dependency(endpoint_id, expr, ctx, path, via)
+            for expr, ctx, where, via in dependencies + [(e, c, p, "decorator") for e, c, p in route.dependencies]:
+                self.list_dependency(endpoint_id, expr, ctx, where, via)
         if len(stack) > _MAX_INCLUDE_DEPTH:
             return
         for include in obj.includes:
@@ -312,15 +314,22 @@ class GraphBuilder:
                 stack + [include.child.id],
             )
 
-    def list_dependency(self, source: str, expr: Expr, ctx: Ctx, path: str, via: str) -> None:
-        line = getattr(expr, "line", 0)
-        location = Location(path, line, getattr(expr, "column", 0), line, getattr(expr, "column", 0))
+    def list_dependency(self, source: str, expr: Expr, ctx: Ctx, where: Location, via: str) -> None:
+        """An edge for one item of a `dependencies=[...]` list given at `where`; the item's own position when
+        it has one (a name bound elsewhere, `DependsAuth`, takes the list's)."""
+        line, column = getattr(expr, "line", 0), getattr(expr, "column", 0)
+        if not line:
+            line, column = where.line, where.column
+        location = Location(where.path, line, column, line, column)
         marker = self.resolver.marker(expr, ctx)
         if isinstance(marker, DependsMarker):
             if marker.dependency is None:
                 target = unresolved(ctx.module, line, render(expr), "Depends() in dependencies= has no callable")
             else:
                 target = self.resolver.callable_target(marker.dependency, marker.ctx)
+        elif isinstance(expr, ConditionalExpr):
+            target = unresolved(ctx.module, line, render(expr),
+                                f"dependencies chosen at run time by `{render(expr.test)}`")
         else:
             target = unresolved(ctx.module, line, render(expr), "not a Depends(...) marker")
         target_id = self.add_target(target, location)

@@ -959,6 +959,13 @@ class Resolver:
             return self.expression_list(bound[0], bound[1], depth + 1)
         if isinstance(expr, SequenceExpr):
             return [(item, ctx) for item in expr.items]
+        if isinstance(expr, NameExpr) and expr.name == "None":
+            return []
+        if isinstance(expr, ConditionalExpr):  # `[Depends(f)] if DEBUG else []`: a branch when the test is known
+            truth = self.truth(expr.test, ctx, depth + 1)
+            if truth is not None:
+                return self.expression_list(expr.body if truth else expr.orelse, ctx, depth + 1)
+            return [(expr, ctx)]
         if isinstance(expr, (NameExpr, AttributeExpr)):
             sym = self.resolve(expr, ctx)
             if isinstance(sym, VarSym):
