@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from graph_helpers import edge_set, route_set
 
 DEPS = """
@@ -323,3 +325,28 @@ def test_dependency_lists_through_aliases_and_conditions(analyze_project):
     ]
     (unresolved,) = [n for n in index.graph.nodes() if n.kind == "unresolved"]
     assert unresolved.reason == "dependencies chosen at run time by `os.environ.get('DEMO')`"
+
+
+@pytest.mark.parametrize("getter, expected", [
+    ("@lru_cache\ndef get_settings():\n    return Settings()\n", "/api/v1/items"),
+    # built with arguments, or by a function with two returns: its fields are not the declared defaults
+    ("def get_settings():\n    return Settings(_env_file='.env')\n", "{?settings.API_V1_STR}/items"),
+    ("def get_settings():\n    if X:\n        return Settings()\n    return Other()\n", "{?settings.API_V1_STR}/items"),
+])
+def test_prefix_from_settings_built_by_a_getter(analyze_project, getter, expected):
+    index = analyze_project({
+        "core.py": ("from functools import lru_cache\nfrom pydantic_settings import BaseSettings\nX = 1\n"
+                    "class Settings(BaseSettings):\n    API_V1_STR: str = '/api/v1'\nclass Other(BaseSettings):\n"
+                    "    API_V1_STR: str = '/other'\n" + getter + "settings = get_settings()\n"),
+        "main.py": """
+            from fastapi import FastAPI, APIRouter
+            from core import settings
+            app = FastAPI()
+            router = APIRouter()
+            @router.get("/items")
+            def items():
+                return 1
+            app.include_router(router, prefix=settings.API_V1_STR)
+        """,
+    })
+    assert route_set(index) == {("main.items", ("GET",), expected, "main.app")}

@@ -912,14 +912,22 @@ class Resolver:
         return f"{{?{render(expr)}}}"
 
     def instance_field_default(self, sym: Sym, attr: str) -> tuple[Expr, Ctx] | None:
-        """`settings.API_PREFIX` where `settings = Settings()` and the class declares `API_PREFIX: str = "/api"`
-        (pydantic settings, dataclasses): the declared default. Only for an instance built without arguments."""
+        """`settings.API_PREFIX` where `settings = Settings()` (or `settings = get_settings()`, a function whose
+        one return is `Settings()`) and the class declares `API_PREFIX: str = "/api"` (pydantic settings,
+        dataclasses): the declared default. Only for an instance built without arguments."""
         if not isinstance(sym, VarSym):
             return None
-        value = self.var_value(sym)
+        value, ctx = self.var_value(sym), self.var_ctx(sym)
         if not isinstance(value, CallExpr) or value.args or value.keywords:
             return None
-        cls = self.deref(self.resolve(value.func, self.var_ctx(sym)))
+        maker = self.deref(self.resolve(value.func, ctx))
+        if isinstance(maker, DefSym) and maker.kind == "function":
+            facts = self.function_facts(maker.module, maker.qualname)
+            returns = facts.returns if facts is not None else ()
+            if len(returns) != 1 or not isinstance(returns[0], CallExpr) or returns[0].args or returns[0].keywords:
+                return None
+            value, ctx = returns[0], Ctx(maker.module, maker.qualname)
+        cls = self.deref(self.resolve(value.func, ctx))
         if not (isinstance(cls, DefSym) and cls.kind == "class"):
             return None
         for owner, facts in self.mro(cls)[0]:
