@@ -66,7 +66,7 @@ or `monkeypatch.setitem(app.dependency_overrides, get_db, lambda: fake_db)`.
             "app.py": _APP,
             "tests/conftest.py": """\
 import pytest
-from app import app
+from app import app, get_db
 @pytest.fixture
 def fake_db():
     app.dependency_overrides[get_db] = lambda: "fake"
