@@ -523,3 +523,14 @@ def test_colors_only_on_a_terminal_and_never_with_no_color(project):
     assert b"\x1b[" not in run("check", "app", "--no-cache", cwd=project).stdout.encode()  # a pipe: plain
     on_terminal("-o", "report.txt")
     assert "\x1b[" not in (project / "report.txt").read_text() and "DI001" in (project / "report.txt").read_text()
+
+
+def test_an_inline_ignore_naming_no_rule_is_a_warning(project):
+    (project / "typo.py").write_text("from fastapi import Depends\n\n\ndef c(x=Depends(c)):  # wirelint: ignore[DI010, DI00]"
+                                     "\n    return 1\n\n\ndef d(x=Depends(d)):  # wirelint: ignore[DI001]\n    return 1\n")
+    result = run("check", "typo.py", "--no-cache", "-f", "concise", cwd=project)
+    assert result.returncode == 1 and result.stdout.splitlines()[0].startswith("typo.py:4:7: DI001")
+    assert len(result.stdout.splitlines()) == 2  # the finding on line 4 and the summary; line 8 is suppressed
+    assert result.stderr.splitlines() == [
+        f"wirelint: warning: typo.py:4: '# wirelint: ignore[...]' names {code!r}, which is not a rule code (see "
+        "`wirelint rules`); it suppresses nothing" for code in ("DI00", "DI010")]

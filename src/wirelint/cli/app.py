@@ -378,6 +378,9 @@ def check(
             raise fail(f"{baseline}: {error}") from None
     index = run_analysis(paths, jobs, no_cache, cache_dir, config, force_exclude, file_timeout)
     report = build_report(index, rules, config)
+    for path, line, code in report.unknown_suppressions:
+        typer.echo(f"wirelint: warning: {path}:{line}: '# wirelint: ignore[...]' names {code!r}, which is not a "
+                   "rule code (see `wirelint rules`); it suppresses nothing", err=True)
     if write_baseline is not None:
         write_output(render_baseline(report), write_baseline)
         count = len(report.findings)

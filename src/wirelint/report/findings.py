@@ -24,6 +24,8 @@ class Report:
     baselined: int = 0  # findings hidden because the baseline records them
     fixed: int = 0  # baseline entries that no longer occur (removable with --write-baseline)
     source_lines: dict[tuple[str, int], str] = field(default_factory=dict)  # (path, line) -> text, for frames
+    # `# wirelint: ignore[...]` comments on reported lines naming no rule: (path, line, code)
+    unknown_suppressions: tuple[tuple[str, int, str], ...] = ()
 
     @property
     def by_code(self) -> dict[str, int]:
@@ -132,21 +134,29 @@ def make_report(findings: list[Finding], files: int, parse_errors: int) -> Repor
         lines = cache[path]
         return lines[number - 1] if lines is not None and 0 < number <= len(lines) else None
 
+    from ..rules import all_rules
+
+    known = {rule.code for rule in all_rules()}
     kept: list[Finding] = []
     suppressed = 0
     source_lines: dict[tuple[str, int], str] = {}
+    unknown: set[tuple[str, int, str]] = set()
     for finding in findings:
         text = line_of(finding.location.path, finding.location.line)
         if text is not None and finding.code != "DI000":
             match = _SUPPRESSION_RE.search(text)
-            if match and (match["codes"] is None or finding.code in
-                          {code.strip().upper() for code in match["codes"].split(",")}):
+            codes = {code.strip().upper() for code in match["codes"].split(",") if code.strip()} \
+                if match and match["codes"] is not None else set()
+            unknown.update((finding.location.path, finding.location.line, code) for code in codes
+                           if code not in known)  # inline ignores take whole codes, not prefixes
+            if match and (match["codes"] is None or finding.code in codes):
                 suppressed += 1
                 continue
         if text is not None:
             source_lines[(finding.location.path, finding.location.line)] = text
         kept.append(finding)
-    return Report(tuple(kept), files, parse_errors, suppressed=suppressed, source_lines=source_lines)
+    return Report(tuple(kept), files, parse_errors, suppressed=suppressed, source_lines=source_lines,
+                  unknown_suppressions=tuple(sorted(unknown)))
 
 
 def python_lines(data: bytes) -> list[str]:
