@@ -69,7 +69,7 @@ def test_select_and_ignore(project):
         (("check", "missing"), "wirelint: error: path does not exist: missing"),
         (("check", "--select", "XY1"), "wirelint: error: unknown rule code 'XY1' (see `wirelint rules`)"),
         (("graph", "--jobs", "0"), "wirelint graph: error: Invalid value for '--jobs' / '-j': "
-                                   "Input should be greater than or equal to 1 (see --help)"),
+                                   "0 is not in the range x>=1. (see --help)"),
         (("explain", "DI999"), "wirelint: error: unknown rule 'DI999' (see `wirelint rules`)"),
         (("nonsense",), "wirelint: error: No such command 'nonsense'. (see --help)"),
     ],
