@@ -6,7 +6,7 @@ from pathlib import PurePosixPath
 
 from ..analyzer.models import Location, NameExpr, OverrideEvent, PytestFixture, render
 from ..analyzer.resolve import Ctx, VarSym
-from .base import Invalid, Rule, Valid, register
+from .base import Invalid, Related, Rule, Valid, register
 
 _APP = """\
 from fastapi import FastAPI
@@ -188,6 +188,21 @@ def test_uses(fake_db):
     assert fake_db
 """,
         }, (("tests/test_fixture.py", 5),)),
+        # One fixture writing three overrides with no teardown: one finding, at the first write.
+        Invalid({
+            "app.py": _APP + "def get_user():\n    return 1\ndef get_clock():\n    return 1\n",
+            "tests/test_many.py": """\
+import pytest
+from app import app, get_clock, get_db, get_user
+@pytest.fixture
+def fakes():
+    app.dependency_overrides[get_db] = lambda: "db"
+    app.dependency_overrides[get_user] = lambda: "user"
+    app.dependency_overrides[get_clock] = lambda: "clock"
+def test_uses(fakes):
+    assert True
+""",
+        }, (("tests/test_many.py", 5),)),
         # Look-alikes of a fresh app: a session-scoped one is shared by every test, and a client of the
         # module's app changes that app's overrides.
         Invalid({
@@ -223,14 +238,25 @@ def test_client(client):
                 continue
             visible = self.visible_fixtures(index, facts, by_path)
             requests = dict(facts.tests.requests)
+            # One finding per function (or module) and app: a fixture writing ten overrides and restoring none
+            # has one fault, at its first write; the other writes are its related locations.
+            leaks: dict[tuple[str, str, str], list[OverrideEvent]] = {}
             for event in facts.tests.events:
                 if event.kind != "write":
                     continue
                 message = self.leak(index, facts.module, event, facts.path, facts.tests.events, visible, requests,
                                     events_by_path)
                 if message:
-                    location = Location(facts.path, event.line, event.column, event.line, event.column)
-                    yield self.finding(message, location)
+                    leaks.setdefault((event.function, render(event.app) or "", message), []).append(event)
+            for (function, _, message), writes in leaks.items():
+                first, *others = writes
+                location = Location(facts.path, first.line, first.column, first.line, first.column)
+                related = [Related(Location(facts.path, e.line, e.column, e.line, e.column),
+                                   "also written here, and not restored either") for e in others]
+                if others:
+                    where = f"`{function.split('.<locals>.')[0]}`" if function else "this module"
+                    message += f" ({len(others)} more write{'s' if len(others) > 1 else ''} in {where}, listed below)"
+                yield self.finding(message, location, related)
 
     def visible_fixtures(self, index, facts, by_path) -> dict[str, tuple[str, PytestFixture]]:
         """Fixtures a test in this module can request, nearest first: the module's own (and those it imports),
