@@ -219,7 +219,9 @@ def graph(
         dependency_graph, modules = index.graph, list(index.sources)
         if not no_findings and format is not GraphFormat.json:
             findings = list(build_report(index, select_rules(None, None, config), config).findings)
-        title = "wirelint: " + ", ".join(str(p) for p in (paths or [Path(".")]))
+        # `.` says nothing in a picture's title: name the folder it is
+        title = "wirelint: " + ", ".join(Path.cwd().name if str(p) in (".", "./") else str(p)
+                                         for p in (paths or [Path(".")]))
     if format is GraphFormat.json and not (route or focus or reverse or hide_unresolved or collapse
                                            or depth is not None):
         write_output(render_graph_json(dependency_graph), output)
