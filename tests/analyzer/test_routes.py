@@ -182,15 +182,7 @@ def test_file_that_does_not_parse_leaves_the_rest(analyze_project):
     assert edge_set(index) == {("main.root", "main.dep", "param")}
 
 
-def test_prefix_from_settings_instance_field_default(analyze_project):
-    index = analyze_project({
-        "core.py": """
-            from pydantic_settings import BaseSettings
-            class Settings(BaseSettings):
-                API_V1_STR: str = "/api/v1"
-            settings = Settings()
-        """,
-        "main.py": """
+SETTINGS_MAIN = """
             from fastapi import FastAPI, APIRouter
             from core import settings
             app = FastAPI()
@@ -199,8 +191,18 @@ def test_prefix_from_settings_instance_field_default(analyze_project):
             def items():
                 return 1
             app.include_router(router, prefix=settings.API_V1_STR)
-            app.include_router(router, prefix=settings.UNKNOWN + "/x")
+"""
+
+
+def test_prefix_from_settings_instance_field_default(analyze_project):
+    index = analyze_project({
+        "core.py": """
+            from pydantic_settings import BaseSettings
+            class Settings(BaseSettings):
+                API_V1_STR: str = "/api/v1"
+            settings = Settings()
         """,
+        "main.py": SETTINGS_MAIN + '            app.include_router(router, prefix=settings.UNKNOWN + "/x")\n',
     })
     assert route_set(index) == {
         ("main.items", ("GET",), "/api/v1/items", "main.app"),
@@ -338,15 +340,6 @@ def test_prefix_from_settings_built_by_a_getter(analyze_project, getter, expecte
         "core.py": ("from functools import lru_cache\nfrom pydantic_settings import BaseSettings\nX = 1\n"
                     "class Settings(BaseSettings):\n    API_V1_STR: str = '/api/v1'\nclass Other(BaseSettings):\n"
                     "    API_V1_STR: str = '/other'\n" + getter + "settings = get_settings()\n"),
-        "main.py": """
-            from fastapi import FastAPI, APIRouter
-            from core import settings
-            app = FastAPI()
-            router = APIRouter()
-            @router.get("/items")
-            def items():
-                return 1
-            app.include_router(router, prefix=settings.API_V1_STR)
-        """,
+        "main.py": SETTINGS_MAIN,
     })
     assert route_set(index) == {("main.items", ("GET",), expected, "main.app")}
