@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from .containers import ContainerWiring
 from .graph import DependencyGraph
 from .models import CallExpr, ConditionalExpr, Edge, Expr, Location, ModuleFacts, Node, RouteFacts, RouteInfo, render
 from .resolve import (
@@ -85,6 +86,7 @@ class GraphBuilder:
         self._done: set = set()
         self._queue: list[Target] = []
         self.sites: list[DependencySite] = []
+        self.containers = ContainerWiring(self)
         self._calls_by_name: dict[str, list[tuple[Ctx, CallExpr]]] | None = None
         # Modules parsed up front; modules the resolver parses on demand later do not declare routes.
         self._complete = [
@@ -100,6 +102,8 @@ class GraphBuilder:
     def find_objects(self) -> None:
         for facts in self.complete_modules():
             for scope in facts.scopes.values():
+                if scope.is_class:
+                    continue
                 for name, binding in scope.bindings.items():
                     if binding.kind != "assign" or not isinstance(binding.value, CallExpr):
                         continue
@@ -322,11 +326,11 @@ class GraphBuilder:
             line, column = where.line, where.column
         location = Location(where.path, line, column, line, column)
         marker = self.resolver.marker(expr, ctx)
+        if isinstance(marker, DependsMarker) and marker.dependency is not None:
+            self.dependency_edge(source, marker, marker.dependency, marker.ctx, location, via, None)
+            return
         if isinstance(marker, DependsMarker):
-            if marker.dependency is None:
-                target = unresolved(ctx.module, line, render(expr), "Depends() in dependencies= has no callable")
-            else:
-                target = self.resolver.callable_target(marker.dependency, marker.ctx)
+            target = unresolved(ctx.module, line, render(expr), "Depends() in dependencies= has no callable")
         elif isinstance(expr, ConditionalExpr):
             target = unresolved(ctx.module, line, render(expr),
                                 f"dependencies chosen at run time by `{render(expr.test)}`")
@@ -334,8 +338,18 @@ class GraphBuilder:
             target = unresolved(ctx.module, line, render(expr), "not a Depends(...) marker")
         target_id = self.add_target(target, location)
         self.graph.add_edge(Edge(source, target_id, via, location))
-        if isinstance(marker, DependsMarker) and marker.dependency is not None:
-            self.sites.append(DependencySite(source, marker.dependency, marker.ctx, location, via, target_id))
+
+    def dependency_edge(self, source: str, marker: DependsMarker, dependency: Expr, dependency_ctx: Ctx,
+                        location: Location, via: str, parameter: str | None) -> None:
+        """The edge for one declared dependency: to the callable FastAPI calls, or, when a container
+        provides it (`deps.depends(X)`, `Provide[Container.x]`), to what the container resolves."""
+        resolved = self.containers.resolve_marker(marker, dependency, dependency_ctx, location)
+        if resolved is not None:
+            self.graph.add_edge(Edge(source, resolved, "container-resolve", location, parameter))
+            return
+        target_id = self.add_target(self.resolver.callable_target(dependency, dependency_ctx), location)
+        self.graph.add_edge(Edge(source, target_id, via, location, parameter))
+        self.sites.append(DependencySite(source, dependency, dependency_ctx, location, via, target_id))
 
     def unresolved_site(self, facts: ModuleFacts, location: Location, text: str, reason: str) -> None:
         self.add_target(unresolved(facts.module, location.line, text, reason), location)
@@ -364,7 +378,10 @@ class GraphBuilder:
         return target.id
 
     def drain(self) -> None:
-        while self._queue:
+        while self._queue or self.containers.pending():
+            if not self._queue:
+                self.containers.step()
+                continue
             target = self._queue.pop()
             for spec in self.resolver.parameters(target):
                 found = self.resolver.dependency_of(spec.parameter, spec.ctx, spec.default, spec.default_ctx)
@@ -374,17 +391,12 @@ class GraphBuilder:
                 if dependency is None:
                     dependency_target = unresolved(spec.ctx.module, spec.parameter.location.line,
                                                    spec.parameter.name, "Depends() on a parameter without annotation")
-                else:
-                    dependency_target = self.resolver.callable_target(dependency, dependency_ctx)
-                target_id = self.add_target(dependency_target, spec.parameter.location)
-                self.graph.add_edge(
-                    Edge(target.id, target_id, "param", spec.parameter.location, spec.parameter.name)
-                )
-                if dependency is not None:
-                    self.sites.append(
-                        DependencySite(target.id, dependency, dependency_ctx, spec.parameter.location, "param",
-                                       target_id)
-                    )
+                    target_id = self.add_target(dependency_target, spec.parameter.location)
+                    self.graph.add_edge(
+                        Edge(target.id, target_id, "param", spec.parameter.location, spec.parameter.name))
+                    continue
+                self.dependency_edge(target.id, marker, dependency, dependency_ctx, spec.parameter.location,
+                                     "param", spec.parameter.name)
 
     def seed_declarations(self) -> None:
         """Project functions and classes that declare dependencies, mounted or not."""
@@ -415,6 +427,8 @@ class GraphBuilder:
         self.expand()
         self.drain()
         self.seed_declarations()
+        self.containers.seed()
+        self.drain()
         return self.graph
 
 

@@ -23,6 +23,7 @@ from .models import (
     FunctionFacts,
     ImportTimeCall,
     IncludeFacts,
+    ItemAssignment,
     LambdaExpr,
     Location,
     ModuleFacts,
@@ -55,7 +56,7 @@ ROUTE_DECORATORS = frozenset(
     {"get", "post", "put", "patch", "delete", "head", "options", "trace", "api_route", "websocket"}
 )
 ROUTE_CALLS = frozenset({"add_api_route", "add_api_websocket_route"})
-_POSITIONED = (cst.FunctionDef, cst.ClassDef, cst.Param, cst.Call, cst.Lambda, cst.AnnAssign)
+_POSITIONED = (cst.FunctionDef, cst.ClassDef, cst.Param, cst.Call, cst.Lambda, cst.AnnAssign, cst.Assign)
 
 
 def collect_module(module: str, path: str, data: bytes, is_package: bool) -> ModuleFacts:
@@ -128,8 +129,8 @@ def _facts(module: str, path: str, is_package: bool, source: str, tree: cst.Modu
         is_package=is_package,
         functions=collector.functions,
         classes=collector.classes,
-        scopes={name: ScopeFacts(name, parent, bindings, tuple(stars)) for name, (parent, bindings, stars)
-                in collector.scopes.items()},
+        scopes={name: ScopeFacts(name, parent, bindings, tuple(stars), name in collector.classes)
+                for name, (parent, bindings, stars) in collector.scopes.items()},
         routes=tuple(collector.routes),
         includes=tuple(collector.includes),
         calls=tuple(collector.calls),
@@ -139,6 +140,8 @@ def _facts(module: str, path: str, is_package: bool, source: str, tree: cst.Modu
         mutable_globals=mutable_globals(python_tree),
         global_writes=writes,
         import_time_calls=tuple(collector.import_time_calls),
+        item_assignments=tuple(collector.item_assignments),
+        compositions=tuple(collector.compositions),
         body_calls=calls,
         line_count=source.count("\n") + (0 if source.endswith("\n") or not source else 1),
     )
@@ -200,6 +203,8 @@ class _Collector:
         self.includes: list[IncludeFacts] = []
         self.calls: list[tuple[str, CallExpr]] = []
         self.import_time_calls: list[ImportTimeCall] = []
+        self.item_assignments: list[ItemAssignment] = []
+        self.compositions: list[tuple[str, CallExpr]] = []
         self.main_guard = 0
         self.frames: list[_Frame] = [_Frame("module", "", "")]
         # per open function: [yields, returns]
@@ -288,6 +293,8 @@ class _Collector:
             self.visit_TypeAlias(node)
         if isinstance(value, cst.Call):
             self.visit_Call(value)
+            if isinstance(node, cst.Expr):
+                self._composition(value)
         elif isinstance(value, cst.NamedExpr):
             self.visit_NamedExpr(value)
 
@@ -311,10 +318,9 @@ class _Collector:
         return ""
 
     def bind(self, name: str, binding: Binding) -> None:
-        frame = self.frame
-        if frame.kind == "class":
-            return  # class-body names are not visible to methods; fields are recorded separately
-        self.scopes[frame.scope][1][name] = binding
+        # A class body binds into its own scope, which methods do not see (their parent is the enclosing
+        # function scope); annotated class-level names are also recorded as fields.
+        self.scopes[self.frame.scope][1][name] = binding
 
     def child_qualname(self, name: str) -> str:
         frame = self.frame
@@ -447,7 +453,7 @@ class _Collector:
             is_async=False,
             yields=False,
             decorators=(),
-            returns=(),
+            returns=(self.expr(node.body),),
             location=location,
             scope=self.function_scope(),
             is_lambda=True,
@@ -522,6 +528,7 @@ class _Collector:
         qualname = self.child_qualname(name)
         self.bind(name, Binding("class", target=qualname, line=self.location(node).line))
         frame = _Frame("class", qualname, qualname)
+        self.scopes[qualname] = (self.function_scope(), {}, [])
         frame.class_facts = {
             "qualname": qualname,
             "name": name,
@@ -545,7 +552,19 @@ class _Collector:
     def visit_Return(self, node: cst.Return) -> None:
         if self.function_state and node.value is not None:
             self.function_state[-1][1].append(self.expr(node.value))
+            self._composition(node.value)
         return
+
+    def _composition(self, value: cst.BaseExpression | None) -> None:
+        """Record a call of a capitalized name with arguments (a construction, maybe a composition root's)."""
+        if isinstance(value, cst.Await):
+            value = value.expression
+        if not isinstance(value, cst.Call) or not value.args or self.frame.kind == "class":
+            return
+        func = value.func
+        name = func.attr.value if isinstance(func, cst.Attribute) else func.value if isinstance(func, cst.Name) else ""
+        if name[:1].isupper():
+            self.compositions.append((self.function_scope(), self.expr(value)))
 
     # --- bindings ----------------------------------------------------------------------------------------
 
@@ -555,8 +574,15 @@ class _Collector:
 
     def visit_Assign(self, node: cst.Assign) -> None:
         value = None
+        self._composition(node.value)
         for target in node.targets:
             self._import_time_call(target.target, node.value)
+            if (isinstance(target.target, cst.Subscript) and len(target.target.slice) == 1
+                    and isinstance(target.target.slice[0].slice, cst.Index)
+                    and isinstance(target.target.slice[0].slice.value, (cst.Name, cst.Attribute))):
+                self.item_assignments.append(ItemAssignment(
+                    self.function_scope(), self.expr(target.target.value),
+                    self.expr(target.target.slice[0].slice.value), self.expr(node.value), self.location(node)))
             if isinstance(target.target, cst.Name):
                 if value is None:
                     value = self._assign_value(node.value)
@@ -574,10 +600,14 @@ class _Collector:
             self.frame.class_facts["fields"].append(
                 Parameter(target.value, "keyword_only", annotation, self.expr(node.value), self.location(node))
             )
+            if node.value is not None:  # `orders: providers.Factory[Orders] = providers.Factory(Orders)`
+                self.bind(target.value, Binding("assign", value=self._assign_value(node.value),
+                                                annotation=annotation, line=self._line(node.value)))
             return
         if node.value is None:
             return
         self._import_time_call(target, node.value)
+        self._composition(node.value)
         self.bind(
             target.value,
             Binding("assign", value=self._assign_value(node.value), annotation=annotation, line=self._line(node.value)),
@@ -597,6 +627,9 @@ class _Collector:
                 self._import_time_call(target_element.value, value_element.value)
             return
         name = dotted_name(target)
+        if (isinstance(target, cst.Subscript) and len(target.slice) == 1 and isinstance(target.slice[0].slice, cst.Index)
+                and (receiver := dotted_name(target.value)) and (key := dotted_name(target.slice[0].slice.value))):
+            name = f"{receiver}[{key}]"  # `container[Session] = SessionLocal()`: a container bound at import
         if isinstance(value, cst.Call) and name is not None:
             prefix = f"{self.frame.qualname}." if self.frame.kind == "class" else ""
             self.import_time_calls.append(ImportTimeCall(prefix + name, self.expr(value), self.location(value)))

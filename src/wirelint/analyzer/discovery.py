@@ -33,7 +33,7 @@ SKIPPED_DIRS = frozenset(
 
 _MATTERS_WORDS = (
     b"fastapi", b"Depends", b"Security", b"APIRouter", b"include_router", b"add_api_route", b"api_route",
-    b"dependency_overrides",
+    b"dependency_overrides", b"lagom", b"dependency_injector",
 )
 # Route decorators on objects whose definition lives elsewhere (`@router.get(...)` with `router` imported).
 _ROUTE_DECORATOR_RE = re.compile(rb"@[\w.]+\.(?:get|post|put|patch|delete|head|options|trace|websocket)\(")

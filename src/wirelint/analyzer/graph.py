@@ -10,7 +10,11 @@ from collections.abc import Iterable, Iterator
 
 from .models import Edge, Node, RouteInfo
 
-_KIND_PRIORITY = {"endpoint": 5, "factory": 4, "instance": 3, "class": 2, "provider": 1, "unresolved": 0}
+_KIND_PRIORITY = {"endpoint": 7, "container-provider": 6, "container": 5, "factory": 4, "instance": 3, "class": 2,
+                  "provider": 1, "unresolved": 0}
+# How an edge attaches (see docs/graph-model.md): FastAPI's own, and a DI container's or a composition root's.
+FASTAPI_VIAS = frozenset({"param", "decorator", "router", "include", "app", "dependencies"})
+CONTAINER_VIAS = frozenset({"constructor", "container-binding", "container-resolve"})
 
 
 def _edge_key(edge: Edge) -> tuple:
@@ -43,7 +47,7 @@ class DependencyGraph:
             if _KIND_PRIORITY[node.kind] <= _KIND_PRIORITY[current.kind]:
                 return
             node = Node(node.id, node.kind, current.location or node.location, current.yields or node.yields,
-                        current.class_id or node.class_id, node.reason)
+                        current.class_id or node.class_id, node.reason, node.lifetime or current.lifetime)
         self._nodes[node.id] = node
         self._successors.setdefault(node.id, {})
         self._predecessors.setdefault(node.id, set())

@@ -18,6 +18,7 @@ _LOOKUP_HINT_RE = re.compile(
     r"\.(?:" + "|".join(sorted(LOOKUP_METHODS)) + r")\(\s*(?:[A-Za-z_][\w.]*|\"[^\"\n]*\"|'[^'\n]*')\s*\)"
     r"|[a-z_]\w*\[[A-Z]\w*\]|\.app\.state\."
     r"|\bapp\.state\."
+    r"|(?i:container)\w*\.\w+\(\s*\)"  # `Container.orders()`: a dependency-injector provider called
 )
 
 
@@ -28,6 +29,15 @@ def _has_hint(source: str) -> bool:
             continue  # a decorator such as @router.get("/items"): a route, not a lookup
         return True
     return False
+
+
+def _names_container(node: ast.expr) -> bool:
+    """`Container`, `container`, `self.app_container`: a receiver that may be a DI container (resolution decides)."""
+    while isinstance(node, ast.Attribute):
+        if "container" in node.attr.lower():
+            return True
+        node = node.value
+    return isinstance(node, ast.Name) and "container" in node.id.lower()
 
 
 def ast_expr(node: ast.expr) -> Expr | None:
@@ -45,6 +55,7 @@ def ast_expr(node: ast.expr) -> Expr | None:
 # subscripts are everywhere in ordinary code.
 _STRONG_HINT_RE = re.compile(
     r"\.(?:" + "|".join(sorted(LOOKUP_METHODS - {"get"})) + r")\(|\.get\(\s*[A-Z][\w.]*\s*\)|\bapp\.state\."
+    r"|(?i:container)\w*\.\w+\(\s*\)"
 )
 
 
@@ -94,6 +105,12 @@ def body_lookups(source: str, tree: ast.Module | None = None) -> tuple[LookupFac
             if receiver is not None and argument is not None and not node.keywords:
                 found.append(LookupFacts(function, "call", receiver, node.func.attr, argument, len(node.args),
                                          node.lineno, node.col_offset + 1))
+        if (isinstance(node, ast.Call) and not node.args and not node.keywords
+                and isinstance(node.func, ast.Attribute) and _names_container(node.func.value)):
+            receiver = ast_expr(node.func.value)
+            if receiver is not None:
+                found.append(LookupFacts(function, "provider", receiver, node.func.attr, None, 0, node.lineno,
+                                         node.col_offset + 1))
         elif isinstance(node, ast.Subscript) and isinstance(node.ctx, ast.Load):
             receiver = ast_expr(node.value)
             argument = ast_expr(node.slice)

@@ -195,6 +195,9 @@ class ScopeFacts:
     parent: str | None  # enclosing function scope (class bodies are skipped, as in Python)
     bindings: dict[str, Binding] = field(default_factory=dict)
     star_imports: tuple[str, ...] = ()
+    # A class body: its names are the class's attributes (`orders = providers.Factory(...)`), seen by the
+    # rest of the body but not by its methods.
+    is_class: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -224,9 +227,9 @@ class LookupFacts:
     """A run-time lookup in a function body: `x.get(Thing)`, `x[Thing]`, or a read of `<...>.app.state.<name>`."""
 
     function: str  # qualname of the enclosing function ("" at module level)
-    kind: str  # call | subscript | state
+    kind: str  # call | subscript | state | provider (`container.orders()`, no arguments)
     receiver: Expr  # `registry`, `self.container`, `request.app.state`
-    name: str  # the method (call), "" (subscript) or the state attribute read (state)
+    name: str  # the method (call, provider), "" (subscript) or the state attribute read (state)
     argument: Expr | None  # the looked-up key or type
     argument_count: int
     line: int
@@ -251,6 +254,18 @@ class ImportTimeCall:
 
     target: str
     call: CallExpr
+    location: Location
+
+
+@dataclass(frozen=True, slots=True)
+class ItemAssignment:
+    """`receiver[key] = value` with a name or attribute as the key: how a lagom container is bound
+    (`container[OrderRepository] = SqlOrderRepository`)."""
+
+    scope: str  # the function scope ("" = module level)
+    receiver: Expr
+    key: Expr
+    value: Expr
     location: Location
 
 
@@ -329,6 +344,11 @@ class ModuleFacts:
     mutable_globals: tuple[tuple[str, int], ...] = ()  # module-level names bound to mutable containers, line
     global_writes: tuple[GlobalWrite, ...] = ()
     import_time_calls: tuple[ImportTimeCall, ...] = ()
+    item_assignments: tuple[ItemAssignment, ...] = ()
+    # `(scope, call)` for calls of capitalized names given arguments, written as a whole statement or as
+    # the value an assignment, annotated assignment or return takes: the constructions a composition root
+    # makes (`service = OrderService(repo=repo)`, `app.state.orders = OrderService(...)`).
+    compositions: tuple[tuple[str, CallExpr], ...] = ()
     # `(function, callee)` for calls of plain names and dotted names in function bodies: who calls whom,
     # so that rules can follow the request path into project helpers.
     body_calls: tuple[tuple[str, Expr], ...] = ()
@@ -355,18 +375,21 @@ class RouteInfo:
 @dataclass(frozen=True, slots=True)
 class Node:
     id: str
-    kind: str  # endpoint | provider | class | instance | factory | unresolved
+    # endpoint | provider | class | instance | factory | container | container-provider | unresolved
+    kind: str
     location: Location | None  # None for names outside the analyzed files
     yields: bool = False
-    class_id: str | None = None
+    class_id: str | None = None  # an instance's class; what a container-provider calls
     reason: str | None = None  # why a node is unresolved
+    lifetime: str | None = None  # container-provider: factory | singleton | resource | ... (see graph-model.md)
 
 
 @dataclass(frozen=True, slots=True)
 class Edge:
     source: str
     target: str
-    via: str  # param | decorator | router | include | app
+    # param | decorator | router | include | app | constructor | container-binding | container-resolve
+    via: str
     location: Location | None
     parameter: str | None = None
 

@@ -187,12 +187,18 @@ def anchored_positions(module: cst.Module, tree: ast.Module, node_types: tuple[t
     def wanted_in_body(node: cst.BaseSmallStatement) -> bool:
         if isinstance(node, cst.Return):
             return True
+        if isinstance(node, cst.Assign) and any(isinstance(t.target, cst.Subscript) for t in node.targets):
+            return True  # `container[Repo] = SqlRepo`: a container binding
         value = getattr(node, "value", None)
+        if isinstance(value, cst.Await):
+            value = value.expression
         if isinstance(value, cst.Lambda):
             return True
         if isinstance(value, cst.Call):
             func = value.func
             name = func.attr.value if isinstance(func, cst.Attribute) else getattr(func, "value", None)
+            if isinstance(name, str) and name[:1].isupper() and value.args:
+                return True  # a construction: maybe a composition root's
             return name in _BODY_CALLS or any(arg.keyword is not None and arg.keyword.value == "dependencies"
                                               for arg in value.args)
         return False

@@ -54,6 +54,9 @@ PARTIAL = frozenset({"functools.partial"})
 PYDANTIC_MODEL = frozenset({"pydantic.BaseModel", "pydantic.main.BaseModel", "sqlmodel.SQLModel"})
 DATACLASS = frozenset({"dataclasses.dataclass", "pydantic.dataclasses.dataclass", "attr.s", "attrs.define",
                        "attr.define", "attrs.frozen", "attr.frozen"})
+LAGOM_INTEGRATIONS = frozenset({"lagom.integrations.fast_api.FastApiIntegration"})
+DI_PROVIDE = frozenset({"dependency_injector.wiring.Provide", "dependency_injector.wiring.Provider"})
+DI_CLOSING = frozenset({"dependency_injector.wiring.Closing"})
 STATICMETHOD = "builtins.staticmethod"
 CLASSMETHOD = "builtins.classmethod"
 _BUILTINS = frozenset(dir(builtins))
@@ -108,10 +111,14 @@ class VarSym(Sym):
     scope: str
     name: str
     binding: Binding
+    in_class: bool = False  # a class attribute: `scope` is the class's qualname
 
     @property
     def id(self) -> str:
-        return f"{self.module}.{self.name}" if not self.scope else f"{self.module}.{self.scope}.<locals>.{self.name}"
+        if not self.scope:
+            return f"{self.module}.{self.name}"
+        return f"{self.module}.{self.scope}.{self.name}" if self.in_class else \
+            f"{self.module}.{self.scope}.<locals>.{self.name}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -139,7 +146,10 @@ class DependsMarker:
     dependency: Expr | None  # None for `Depends()`: the callable is the annotation
     ctx: Ctx
     security: bool
-    call: CallExpr
+    call: CallExpr | None
+    # "lagom" (`deps.depends(X)`: `dependency` is the type asked for) or "dependency-injector" (a bare
+    # `Provide[Container.x]` default: `dependency` is the subscript); None for FastAPI's own markers.
+    container: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -216,7 +226,7 @@ class Resolver:
                         expr, bound_ctx = bound
                         return self.resolve(expr, bound_ctx)
                     return ParamSym(ctx.module, scope, name)
-                return self._from_binding(ctx.module, scope, name, binding)
+                return self._from_binding(ctx.module, scope, name, binding, scope_facts.is_class)
             scope = scope_facts.parent
         return self._star_or_builtin(ctx.module, facts, name)
 
@@ -232,7 +242,7 @@ class Resolver:
             return ExternalSym(f"builtins.{name}")
         return UnknownSym(f"name {name!r} is not defined in {module}")
 
-    def _from_binding(self, module: str, scope: str, name: str, binding: Binding) -> Sym:
+    def _from_binding(self, module: str, scope: str, name: str, binding: Binding, in_class: bool = False) -> Sym:
         kind = binding.kind
         if kind == "function":
             return DefSym(module, binding.target, "function")
@@ -242,7 +252,7 @@ class Resolver:
             return self.module_sym(binding.target)
         if kind == "import":
             return self.imported(binding.target)
-        return VarSym(module, scope, name, binding)
+        return VarSym(module, scope, name, binding, in_class)
 
     def module_sym(self, dotted: str) -> Sym:
         canonical = self.modules.canonical(dotted)
@@ -312,6 +322,9 @@ class Resolver:
             found = self.find_method(sym, attr)
             if found is not None:
                 return MethodSym(found.module, found.qualname, "class")
+            attribute = self.class_attribute(sym, attr)
+            if attribute is not None:
+                return attribute
             return UnknownSym(f"{sym.module}.{sym.qualname} has no method {attr!r}")
         if isinstance(sym, VarSym):
             value = self.var_value(sym)
@@ -458,6 +471,17 @@ class Resolver:
         self._bases_cache[sym] = result
         return result
 
+    def class_attribute(self, sym: DefSym, name: str) -> Sym | None:
+        """What a name assigned in the body of the class (or of a project base class) denotes: a VarSym for
+        `orders = providers.Factory(...)`, a class for a nested class; None when no class body binds it."""
+        for owner, _facts in self.mro(sym)[0]:
+            facts = self.modules.facts(owner.module, complete=True)
+            scope = facts.scopes.get(owner.qualname) if facts is not None else None
+            binding = scope.bindings.get(name) if scope is not None else None
+            if binding is not None and binding.kind != "function":
+                return self._from_binding(owner.module, owner.qualname, name, binding, True)
+        return None
+
     def find_method(self, sym: DefSym, name: str) -> DefSym | None:
         for owner, facts in self.mro(sym)[0]:
             if name in facts.methods:
@@ -487,8 +511,15 @@ class Resolver:
             if isinstance(sym, VarSym):
                 return self.marker(self.var_value(sym), self.var_ctx(sym), depth + 1)
             return None
+        if isinstance(expr, SubscriptExpr) and expr.items:  # `Provide[Container.x]` on an @inject function
+            name = self.qualified(self.deref(self.resolve_qualified(expr.value, ctx)))
+            if name in DI_PROVIDE or name in DI_CLOSING:
+                return DependsMarker(expr, ctx, False, None, "dependency-injector")
+            return None
         if not isinstance(expr, CallExpr):
             return None
+        if self.is_lagom_depends(expr.func, ctx):
+            return DependsMarker(expr.argument(0, "dep_type"), ctx, False, expr, "lagom")
         func = self.deref(self.resolve(expr.func, ctx))
         name = self.qualified(func)
         if name in DEPENDS or name in SECURITY:
@@ -513,6 +544,20 @@ class Resolver:
                 if found is not None:
                     return found
         return None
+
+    def is_lagom_depends(self, func: Expr, ctx: Ctx, depth: int = 0) -> bool:
+        """`deps.depends` where `deps = FastApiIntegration(container)`, or an alias of it."""
+        if depth > 10:
+            return False
+        if isinstance(func, AttributeExpr) and func.attr == "depends":
+            sym = self.deref(self.resolve(func.value, ctx))
+            if isinstance(sym, VarSym) and self.built_by(sym) in LAGOM_INTEGRATIONS:
+                return True
+        if isinstance(func, (NameExpr, AttributeExpr)):
+            sym = self.resolve(func, ctx)
+            if isinstance(sym, VarSym) and isinstance(value := self.var_value(sym), (NameExpr, AttributeExpr)):
+                return self.is_lagom_depends(value, self.var_ctx(sym), depth + 1)
+        return False
 
     @staticmethod
     def bind_arguments(facts: FunctionFacts, call: CallExpr, ctx: Ctx, drop: int = 0, module: str | None = None):

@@ -7,7 +7,7 @@ import json
 from ..analyzer.graph import DependencyGraph
 from ..analyzer.project import ProjectIndex
 
-GRAPH_JSON_VERSION = 1
+GRAPH_JSON_VERSION = 2  # 2: container kinds and vias, node lifetime (docs/graph-model.md)
 
 
 def graph_document(source: ProjectIndex | DependencyGraph, shown: set[str] | None = None) -> dict:
@@ -33,6 +33,8 @@ def graph_document(source: ProjectIndex | DependencyGraph, shown: set[str] | Non
             ]
         if node.reason is not None:
             item["reason"] = node.reason
+        if node.lifetime is not None:
+            item["lifetime"] = node.lifetime
         nodes.append(item)
     edges = [
         {

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from ..analyzer.graph import CONTAINER_VIAS
 from .base import Invalid, Related, Rule, Valid, register
 
 _MAX_CYCLES_PER_RUN = 200
@@ -16,13 +17,16 @@ class DependencyCycle(Rule):
     explanation = """\
 ## What it does
 Finds every cycle among dependency providers and injected classes: functions whose `Depends(...)` lead back
-to themselves, classes whose constructors inject each other through `Depends()`, and mixed cycles. Each cycle
-is reported once, with its full path and the location of every edge, whether or not a route reaches it yet.
+to themselves, classes whose constructors inject each other through `Depends()`, and mixed cycles. Cycles
+through a DI container count too: lagom classes whose constructor annotations lead back to themselves through
+the container's bindings (`container[Shipping] = ShippingService`). Each cycle is reported once, with its full
+path and the location of every edge, whether or not a route reaches it yet.
 
 ## Why is this bad?
 FastAPI resolves dependencies recursively when a route is declared. A cycle reached from any route makes
 the application crash at import with a bare `RecursionError` that names no dependency. A cycle no route
-reaches yet is a time bomb: the first endpoint that uses one of its providers brings the app down.
+reaches yet is a time bomb: the first endpoint that uses one of its providers brings the app down. A
+container resolves lazily, so a cycle through it fails later still: on the first request that needs it.
 
 ## Example
 ```python
@@ -51,6 +55,23 @@ def get_user(config=Depends(get_config)):
 def get_settings(config=Depends(get_config), user=Depends(get_user)):
     return 2
 """),
+        # A binding to an implementation that does not need its dependent is no cycle; neither is a class
+        # whose parameter has a default lagom uses.
+        Valid("""\
+from typing import Protocol
+from lagom import Container
+class Shipping(Protocol):
+    def ship(self) -> None: ...
+class ShippingService:
+    def __init__(self, rate: int = 3, invoices: "Invoices | None" = None):
+        self.rate = rate
+    def ship(self) -> None: ...
+class Invoices:
+    def __init__(self, shipping: Shipping):
+        self.shipping = shipping
+container = Container()
+container[Shipping] = ShippingService
+"""),
         # Same function name in two modules is not a cycle.
         Valid({
             "a.py": "from fastapi import Depends\nimport b\ndef get_x(y=Depends(b.get_x)):\n    return 1\n",
@@ -77,6 +98,22 @@ class Billing:
     def __init__(self, orders: Annotated[Orders, Depends()]):
         self.orders = orders
 """, 7),
+        # Through a lagom container: Invoices -> Shipping (a Protocol) -> ShippingService -> Invoices.
+        Invalid("""\
+from typing import Protocol
+from lagom import Container
+class Shipping(Protocol):
+    def ship(self) -> None: ...
+class ShippingService:
+    def __init__(self, invoices: "Invoices"):
+        self.invoices = invoices
+    def ship(self) -> None: ...
+class Invoices:
+    def __init__(self, shipping: Shipping):
+        self.shipping = shipping
+container = Container()
+container[Shipping] = ShippingService
+""", 10),
         Invalid({
             "deps/__init__.py": "",
             "deps/one.py": "from fastapi import Depends\nfrom deps import two\ndef first(x=Depends(two.second)):\n    return 1\n",
@@ -98,9 +135,10 @@ class Billing:
                 if edge.location is not None
             ]
             first = edges[0].location or graph.node(cycle[0]).location
-            yield self.finding(
-                f"dependency cycle: {path}. FastAPI raises RecursionError when a route depends on any of these;"
-                " extract what they share into a provider that depends on neither",
-                first,
-                related,
-            )
+            if any(edge.via in CONTAINER_VIAS for edge in edges):
+                consequence = ("the container recurses without end (RecursionError) when anything resolves one "
+                               "of these; extract what they share into a class that depends on neither")
+            else:
+                consequence = ("FastAPI raises RecursionError when a route depends on any of these; extract what "
+                               "they share into a provider that depends on neither")
+            yield self.finding(f"dependency cycle: {path}. {consequence}", first, related)

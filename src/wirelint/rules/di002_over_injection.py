@@ -25,7 +25,9 @@ Counts the parameters FastAPI injects into an endpoint, a provider, an injected 
 instance's `__call__`: `Depends(...)`, `Security(...)`, `Annotated[..., Depends(...)]` aliases and `Depends()`
 shortcuts. In any class of the project, constructor parameters typed with a project service class or
 protocol (`def __init__(self, repo: BookRepository, mailer: Mailer)`, plain constructor injection) count
-too. Path, query, header, cookie, body and `Request` parameters, and parameters typed with values (`int`,
+too, and so do the collaborators a container or a composition root passes: the parameters lagom resolves
+through its bindings, the providers a dependency-injector provider passes (`providers.Factory(Orders,
+repo=repo, ...)`), the services `create_app()` or module-level code constructs and hands to a class. Path, query, header, cookie, body and `Request` parameters, and parameters typed with values (`int`,
 dataclasses, pydantic models, enums) do not count. More than `max-dependencies` (default 7) is reported,
 with the list of injected parameters.
 
@@ -67,6 +69,21 @@ def seven(item_id: int, request: Request, q: str = Query(""), a=Depends(dep1), b
           c=Depends(dep3), d=Depends(dep4), e=Depends(dep5), f=Depends(dep6), g=Depends(dep7), page: int = 1):
     return 1
 """),
+        # A composition root passing values (numbers, strings, settings) is not injecting collaborators.
+        Valid({"services.py": _SERVICES, "main.py": """\
+from dataclasses import dataclass
+from fastapi import FastAPI
+from services import Service1
+@dataclass
+class Settings:
+    url: str = "x"
+class Checkout:
+    def __init__(self, s1, a, b, c, d, e, f, g, settings):
+        self.s1 = s1
+    def run(self) -> None: ...
+checkout = Checkout(Service1(), 1, "b", 3.0, None, [], {}, "g", Settings())
+app = FastAPI()
+"""}),
         # Values are not collaborators: scalars, dataclasses, enums and settings models do not count.
         Valid({"services.py": _SERVICES, "orders.py": """\
 from dataclasses import dataclass
@@ -84,6 +101,37 @@ class OrderService:
 """}),
     )
     invalid = (
+        # A composition root hands eight services to a constructor that does not annotate them.
+        Invalid({"services.py": _SERVICES + "class Mailer:\n    def send(self) -> None:\n        ...\n", "main.py": """\
+from fastapi import FastAPI
+from services import Service1, Service2, Service3, Service4, Service5, Service6, Service7, Mailer
+class Checkout:
+    def __init__(self, s1, s2, s3, s4, s5, s6, s7, mailer, retries=3):
+        self.s1 = s1
+    def run(self) -> None: ...
+mailer = Mailer()
+checkout = Checkout(Service1(), Service2(), Service3(), Service4(), Service5(), Service6(), Service7(), mailer)
+app = FastAPI()
+"""}, (("main.py", 3),)),
+        # Eight providers passed by a dependency-injector provider.
+        Invalid("""\
+from dependency_injector import containers, providers
+class Repo:
+    def load(self) -> None: ...
+class Report:
+    def __init__(self, a, b, c, d, e, f, g, h):
+        self.a = a
+class Container(containers.DeclarativeContainer):
+    a = providers.Factory(Repo)
+    b = providers.Factory(Repo)
+    c = providers.Factory(Repo)
+    d = providers.Factory(Repo)
+    e = providers.Factory(Repo)
+    f = providers.Factory(Repo)
+    g = providers.Factory(Repo)
+    h = providers.Factory(Repo)
+    report = providers.Factory(Report, a, b, c, d, e=e, f=f, g=g, h=h)
+""", 16),
         Invalid(f"""\
 from fastapi import APIRouter, Depends
 router = APIRouter()
@@ -126,7 +174,7 @@ class OrderService:
                 edge.parameter
                 for target in graph.dependencies_of(node.id)
                 for edge in graph.edges_between(node.id, target)
-                if edge.via == "param" and edge.parameter
+                if edge.via in ("param", "constructor") and edge.parameter
             }
             if names:
                 injected[node.id] = names
@@ -138,7 +186,8 @@ class OrderService:
             names = sorted(injected[node_id])
             if len(names) > limit:
                 kind, location = where[node_id]
-                what = {"class": "constructor of", "instance": "__call__ of"}.get(kind, kind)
+                what = {"class": "constructor of", "instance": "__call__ of",
+                        "container-provider": "container provider"}.get(kind, kind)
                 yield self.finding(
                     f"{what} {node_id} receives {len(names)} injected dependenc{'y' if len(names) == 1 else 'ies'} (max {limit}): "
                     f"{', '.join(names)}. Group collaborators that change together behind one dependency "

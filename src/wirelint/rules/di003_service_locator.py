@@ -12,6 +12,7 @@ from ..analyzer.models import (
     SubscriptExpr,
     render,
 )
+from ..analyzer.containers import is_composition_root, is_container_class, provider_decl
 from ..analyzer.overrides import is_test_module
 from ..analyzer.resolve import FASTAPI_APP, FASTAPI_ROUTER, Ctx, DefSym, ExternalSym, ParamSym, VarSym
 from .base import Invalid, Rule, Valid, register
@@ -24,7 +25,6 @@ KNOWN_CONTAINERS = frozenset({
 })
 TYPE_LOOKUP_METHODS = frozenset({"get", "resolve", "get_instance", "get_service", "provide", "lookup", "locate",
                                  "require", "get_required_service"})
-LIFESPAN_DECORATORS = frozenset({"contextlib.asynccontextmanager", "contextlib.contextmanager"})
 CONNECTION_TYPES = frozenset({
     "fastapi.Request", "fastapi.WebSocket", "fastapi.requests.Request", "fastapi.websockets.WebSocket",
     "starlette.requests.Request", "starlette.requests.HTTPConnection", "starlette.websockets.WebSocket",
@@ -43,9 +43,12 @@ class ServiceLocator(Rule):
 Finds dependencies looked up while a request is served instead of declared: `registry.resolve(Notifier)`,
 `container.get(UserRepo)`, `container[UserRepo]` (a project class used as the key), the lookup methods of
 well-known DI containers (punq, lagom, injector, kink, rodi, svcs, wireup, dependency-injector) by type or by
-key, and reads of `request.app.state.X` or `app.state.X` inside endpoints, providers and the code they call.
-Wiring at the composition root (module level, app factories, lifespan and startup/shutdown handlers) is not a
-lookup, and neither is test code (fixtures that swap `app.state` for a test).
+key, a dependency-injector provider called directly (`Container.mailer()`), a class a container resolves that
+receives the container itself (`def __init__(self, container: Container)` with lagom), and reads of
+`request.app.state.X` or `app.state.X` inside endpoints, providers and the code they call.
+Wiring at the composition root (module level, app factories, lifespan and startup/shutdown handlers, `main`,
+`create_app` and functions that build a container) is not a lookup, and neither is test code (fixtures that
+swap `app.state` for a test).
 `dict.get`, `request.headers.get`, `os.environ.get` and `settings.get("key")` are never reported.
 
 ## Why is this bad?
@@ -105,6 +108,37 @@ def ok(request: Request, repo: Repo = Depends(get_repo), bus: Repo = Depends(get
     pairs: Pair[Repo] = (Repo(), Repo())
     return {"mode": mode, "agent": agent, "hits": hits, "n": len(values), "q": request.query_params.get("q")}
 """),
+        # The container's own methods, a container built and used in the composition root, and a list
+        # that happens to be called `container`.
+        Valid("""\
+from contextlib import asynccontextmanager
+from dependency_injector import containers, providers
+from dependency_injector.wiring import Provide, inject
+from fastapi import APIRouter, Depends, FastAPI
+router = APIRouter()
+class Mailer:
+    def send(self) -> None: ...
+class Container(containers.DeclarativeContainer):
+    mailer = providers.Singleton(Mailer)
+@router.post("/")
+@inject
+def announce(mailer: Mailer = Depends(Provide[Container.mailer])):
+    mailer.send()
+@asynccontextmanager
+async def lifespan(app: FastAPI):
+    container = Container()
+    container.init_resources()
+    container.mailer().send()
+    yield
+    container.shutdown_resources()
+def main():
+    Container.mailer().send()
+class Box:
+    def __init__(self):
+        self.container = []
+    def empty(self):
+        return self.container.clear()
+"""),
         # Startup and shutdown handlers wire the app, however they are registered; tests swap app.state.
         Valid({
             "app/__init__.py": "",
@@ -144,6 +178,40 @@ def swap_pool():
         }),
     )
     invalid = (
+        # A dependency-injector provider called from request code, on the class or on an instance.
+        Invalid("""\
+from dependency_injector import containers, providers
+from fastapi import APIRouter
+router = APIRouter()
+class Mailer:
+    def send(self) -> None: ...
+class Container(containers.DeclarativeContainer):
+    mailer = providers.Singleton(Mailer)
+container = Container()
+@router.post("/")
+def announce():
+    Container.mailer().send()
+    container.mailer().send()
+""", (("app.py", 11), ("app.py", 12))),
+        # lagom hands a class the container itself, which it then asks for what it needs.
+        Invalid("""\
+from lagom import Container
+from lagom.integrations.fast_api import FastApiIntegration
+from fastapi import APIRouter
+router = APIRouter()
+class Mailer:
+    def send(self) -> None: ...
+class Announcer:
+    def __init__(self, container: Container):
+        self.container = container
+    def announce(self) -> None:
+        self.container[Mailer].send()
+container = Container()
+deps = FastApiIntegration(container)
+@router.post("/")
+def announce(announcer: Announcer = deps.depends(Announcer)):
+    announcer.announce()
+""", (("app.py", 8), ("app.py", 11))),
         # Not a provider: a helper the endpoint calls itself hides the dependency as much as the endpoint would.
         Invalid("""\
 from fastapi import APIRouter, Depends, Request
@@ -211,6 +279,7 @@ def read(service: Service = Depends()):
     )
 
     def check(self, index):
+        yield from self.container_injections(index)
         resolver = index.resolver
         graph = index.graph
         handlers = None
@@ -232,7 +301,9 @@ def read(service: Service = Depends()):
                     continue
                 ctx = Ctx(facts.module, lookup.function)
                 message = None
-                if lookup.kind == "state":
+                if lookup.kind == "provider":
+                    message = self.provider_call_message(resolver, function, lookup, ctx)
+                elif lookup.kind == "state":
                     if self.reads_app_state(resolver, graph, facts, function, lookup, ctx):
                         message = (f"reads {render(lookup.receiver)}.{lookup.name} at request time; declare it as a "
                                    "dependency (one provider that returns it) and inject it with Depends")
@@ -244,17 +315,44 @@ def read(service: Service = Depends()):
 
     @staticmethod
     def composition_root(resolver, facts: ModuleFacts, function: FunctionFacts) -> bool:
-        """App factories and lifespan handlers wire the application; lookups there are not service location."""
-        ctx = Ctx(facts.module, function.scope)
-        if resolver.decorator_names(function.decorators, ctx) & LIFESPAN_DECORATORS:
-            return True
-        scope = facts.scopes.get(function.qualname)
-        if scope is not None:
-            for variable, binding in scope.bindings.items():
-                if binding.kind == "assign" and resolver.built_by(
-                        VarSym(facts.module, function.qualname, variable, binding)) in FASTAPI_APP:
-                    return True
-        return False
+        """App factories, lifespan handlers, `main` and functions that build a container wire the
+        application; lookups there are not service location."""
+        return is_composition_root(resolver, facts, function.qualname)
+
+    def container_injections(self, index):
+        """Constructors a container resolves that receive the container itself (lagom: `container: Container`)."""
+        graph = index.graph
+        for node in graph.nodes():
+            if node.kind != "container":
+                continue
+            for source in graph.dependents_of(node.id):
+                for edge in graph.edges_between(source, node.id):
+                    if edge.via == "constructor" and edge.location is not None:
+                        yield self.finding(
+                            f"the constructor of {source} receives the container {node.id} itself (service "
+                            f"locator): declare the collaborators it looks up as parameters, and let the container "
+                            "resolve them", edge.location)
+
+    @staticmethod
+    def provider_call_message(resolver, function: FunctionFacts, lookup, ctx: Ctx) -> str | None:
+        """`Container.orders()` or `container.orders()`: a dependency-injector provider called at call time."""
+        receiver = resolver.resolve(lookup.receiver, ctx)
+        if isinstance(receiver, VarSym) and not receiver.in_class:
+            value = resolver.var_value(receiver)
+            receiver = resolver.class_of(resolver.resolve(value.func, resolver.var_ctx(receiver))) \
+                if isinstance(value, CallExpr) else receiver
+        elif isinstance(receiver, ParamSym):
+            parameter = next((p for p in function.parameters if p.name == receiver.name), None)
+            receiver = resolver.class_of(resolver.resolve(parameter.annotation, Ctx(ctx.module, function.scope))) \
+                if parameter is not None and parameter.annotation is not None else receiver
+        if not is_container_class(resolver, receiver):
+            return None
+        decl = provider_decl(resolver, resolver.member(receiver, lookup.name))
+        if decl is None:
+            return None
+        return (f"`{render(lookup.receiver)}.{lookup.name}()` asks the container for a dependency at call time "
+                f"(service locator); declare it as a parameter with Depends(Provide[{decl.id.rsplit('.', 2)[-2]}."
+                f"{lookup.name}]) so the container injects it and tests can override it")
 
     @staticmethod
     def event_handlers(index) -> set[str]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from ..analyzer.models import AttributeExpr, CallExpr, Expr, Location, NameExpr, render
 from ..analyzer.resolve import FASTAPI_APP, FASTAPI_ROUTER, Ctx, DefSym, MethodSym, VarSym
+from ..analyzer.containers import body_ctx, declared_providers
 from .base import Invalid, Rule, Valid, register
 
 SESSION_CLASSES = frozenset({
@@ -35,7 +36,9 @@ class ModuleSessionSingleton(Rule):
     summary = "A database session or connection is created at import time and shared by every request."
     explanation = """\
 ## What it does
-Finds database sessions and connections created when a module is imported: SQLAlchemy `Session(...)` and
+Finds database sessions and connections created when a module is imported, or made singletons by a DI
+container (dependency-injector `providers.Singleton(SessionLocal)`, lagom `container[Session] =
+SessionLocal()`): SQLAlchemy `Session(...)` and
 `AsyncSession(...)`, a call of a `sessionmaker(...)`/`async_sessionmaker(...)` (wherever it is defined),
 `engine.connect()`, DB-API `connect(...)` (sqlite3, psycopg, pymysql, ...), `next(get_db())`, a call of a
 helper that returns one of these, and a cached (`lru_cache`/`cache`) function that returns a session. Every
@@ -107,6 +110,27 @@ pending = sessions()  # a generator: no session until it runs
 if __name__ == "__main__":
     script_db = SessionLocal()  # run as a script, not imported
 """),
+        # Per-resolution sessions from a container; singletons of the engine and the sessionmaker are fine.
+        Valid("""\
+from dependency_injector import containers, providers
+from lagom import Container
+from sqlalchemy import create_engine
+from sqlalchemy.orm import Session, sessionmaker
+from fastapi import APIRouter
+router = APIRouter()
+def get_session():
+    with SessionLocal() as session:
+        yield session
+engine = create_engine("sqlite://")
+SessionLocal = sessionmaker(bind=engine)
+class Db(containers.DeclarativeContainer):
+    engine = providers.Singleton(create_engine, "sqlite://")
+    maker = providers.Singleton(sessionmaker, bind=engine)
+    session = providers.Factory(SessionLocal)
+    scoped = providers.Resource(get_session)
+container = Container()
+container[Session] = lambda: SessionLocal()
+"""),
         # A stand-alone script: no analyzed module imports it and it declares no app, router or route.
         Valid({
             "app/__init__.py": "",
@@ -121,6 +145,22 @@ for row in session.execute("select 1"):
         }),
     )
     invalid = (
+        # A container's singleton of a session: one for the process, as a module-level one would be.
+        Invalid("""\
+from dependency_injector import containers, providers
+from lagom import Container
+from sqlalchemy import create_engine
+from sqlalchemy.orm import Session, sessionmaker
+from fastapi import APIRouter
+router = APIRouter()
+engine = create_engine("sqlite://")
+SessionLocal = sessionmaker(bind=engine)
+class Db(containers.DeclarativeContainer):
+    session = providers.Singleton(SessionLocal)
+    other = providers.ThreadSafeSingleton(Session, bind=engine)
+container = Container()
+container[Session] = SessionLocal()
+""", (("app.py", 10), ("app.py", 11), ("app.py", 13))),
         # A module the application imports (its session is then shared by every request).
         Invalid({
             "app/__init__.py": "",
@@ -192,6 +232,7 @@ e = connector.session()
     )
 
     def check(self, index):
+        yield from self.singleton_providers(index)
         resolver = index.resolver
         imported = self.imported_modules(index)
         for name in sorted(index.modules):
@@ -239,6 +280,23 @@ e = connector.session()
                                 function.location,
                             )
                             break
+
+    def singleton_providers(self, index):
+        """dependency-injector singletons (`providers.Singleton(SessionLocal)`) of a session or connection."""
+        resolver = index.resolver
+        modules = [facts for facts in index.modules.values()
+                   if facts.complete and facts.classes and facts.parse_error is None]
+        for decl in declared_providers(resolver, modules):
+            if "Singleton" not in decl.kind or decl.callable is None:
+                continue
+            callee = decl.callable
+            what = self.creates(resolver, callee, None, body_ctx(resolver, callee, decl))
+            if what:
+                yield self.finding(
+                    f"`{'.'.join(decl.id.split('.')[-2:])} = {render(decl.call)}` makes {what} once for the whole process, shared by every request; use providers.Factory, or "
+                    "providers.Resource of a generator that closes it, and inject it per request",
+                    decl.location,
+                )
 
     @staticmethod
     def imported_modules(index) -> set[str]:

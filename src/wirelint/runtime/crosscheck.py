@@ -32,10 +32,30 @@ def _routes(graph: DependencyGraph, app: str | None) -> dict[tuple[str, tuple[st
             if app is None or route.app == app}
 
 
+# What FastAPI calls for a dependency a container provides is the container library's own callable
+# (lagom's `_resolver` closure, dependency-injector's `Provide` marker); the static graph names what the
+# container resolves instead. Both compare as one edge to the container.
+CONTAINER_LIBRARIES = ("lagom.", "dependency_injector.")
+CONTAINER = "<the container>"
+
+
 def _edges(graph: DependencyGraph, endpoints: set[str]) -> set[tuple[str, str, str]]:
+    """(source, target, param | list) for the edges FastAPI builds below these endpoints; a container's
+    own edges (bindings, constructors) are not FastAPI's, and a dependency a container provides is an edge
+    to CONTAINER."""
     reachable = graph.reachable_from(endpoints)
-    return {(edge.source, edge.target, "param" if edge.via == "param" else "list")
-            for edge in graph.edges() if edge.source in reachable}
+    found = set()
+    for edge in graph.edges():
+        if edge.source not in reachable or edge.via in ("constructor", "container-binding"):
+            continue
+        if edge.source.startswith(CONTAINER_LIBRARIES):
+            continue  # inside the container library (lagom's request-to-container provider)
+        target = edge.target
+        if edge.via == "container-resolve" or target.startswith(CONTAINER_LIBRARIES):
+            target = CONTAINER
+        param = edge.via == "param" or (edge.via == "container-resolve" and edge.parameter is not None)
+        found.add((edge.source, target, "param" if param else "list"))
+    return found
 
 
 def cross_check(static: DependencyGraph, runtime: DependencyGraph, app: str) -> CrossCheck:

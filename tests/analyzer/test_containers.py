@@ -1,0 +1,215 @@
+"""Containers and composition roots in the graph: lagom, dependency-injector and plain constructor injection
+(docs/graph-model.md, "Containers and composition roots"). Each test names the exact edges, with their via and
+parameter, and the look-alikes that must add none."""
+
+from __future__ import annotations
+
+
+def edges(index, vias=("constructor", "container-binding", "container-resolve")):
+    return {(e.source, e.target, e.via, e.parameter) for e in index.graph.edges() if e.via in vias}
+
+
+PROTOCOLS = """
+from typing import Protocol
+class Repo(Protocol):
+    def load(self) -> int: ...
+class SqlRepo:
+    def load(self) -> int:
+        return 1
+class Mailer:
+    def send(self) -> None: ...
+class Orders:
+    def __init__(self, repo: Repo, mailer: Mailer, retries: int = 3, name: str = "x"):
+        self.repo = repo
+    def place(self) -> None: ...
+"""
+
+
+def test_lagom_bindings_and_depends(analyze_project):
+    index = analyze_project({"app.py": PROTOCOLS + """
+from fastapi import APIRouter
+from lagom import Container, Singleton
+from lagom.integrations.fast_api import FastApiIntegration
+container = Container()
+container[Repo] = SqlRepo
+container.define(Mailer, lambda: Mailer())
+deps = FastApiIntegration(container)
+inject = deps.depends
+router = APIRouter()
+@router.get("/")
+def place(orders: Orders = deps.depends(Orders)):
+    return 1
+@router.get("/again", dependencies=[inject(Orders)])
+def again():
+    return 1
+"""})
+    assert edges(index) == {
+        ("app.place", "app.Orders", "container-resolve", "orders"),
+        ("app.again", "app.Orders", "container-resolve", None),
+        ("app.Orders", "app.Repo", "constructor", "repo"),
+        ("app.Orders", "app.Mailer", "constructor", "mailer"),
+        ("app.Repo", "app.SqlRepo", "container-binding", None),
+    }
+    lines = index.modules["app"].path, (PROTOCOLS + "x").count("\n")
+    resolve = [e for e in index.graph.edges() if e.source == "app.place"][0]
+    assert (resolve.location.path, resolve.location.line) == ("app.py", lines[1] + 11)  # the parameter
+    binding = index.graph.edges_between("app.Repo", "app.SqlRepo")[0]
+    assert binding.location.line == lines[1] + 5  # `container[Repo] = SqlRepo`
+    assert index.graph.node("app.Orders").kind == "class"
+
+
+def test_lagom_container_built_by_a_function_and_instances(analyze_project):
+    index = analyze_project({
+        "app/__init__.py": "",
+        "app/services.py": PROTOCOLS,
+        "app/wiring.py": """
+from lagom import Container, Singleton
+from app.services import Mailer, Orders, Repo, SqlRepo
+class Smtp:
+    def __init__(self, host: str):
+        self.host = host
+    def send(self) -> None: ...
+def build_container() -> Container:
+    c = Container()
+    c[Repo] = Singleton(SqlRepo)
+    c[Mailer] = Smtp("localhost")
+    return c
+container = build_container()
+""",
+        "app/api.py": """
+from fastapi import APIRouter
+from lagom.integrations.fast_api import FastApiIntegration
+from app.services import Orders
+from app.wiring import container
+deps = FastApiIntegration(container)
+router = APIRouter()
+@router.post("/")
+def place(orders: Orders = deps.depends(Orders)):
+    return 1
+""",
+    })
+    assert edges(index) == {
+        ("app.api.place", "app.services.Orders", "container-resolve", "orders"),
+        ("app.services.Orders", "app.services.Repo", "constructor", "repo"),
+        ("app.services.Orders", "app.services.Mailer", "constructor", "mailer"),
+        ("app.services.Repo", "app.services.SqlRepo", "container-binding", None),
+        ("app.services.Mailer", "app.wiring.Smtp", "container-binding", None),
+    }
+
+
+def test_lagom_look_alikes_add_nothing(analyze_project):
+    # A dict called container, `.depends` of something that is not the integration, unbound primitives.
+    index = analyze_project({"app.py": PROTOCOLS + """
+from fastapi import APIRouter, Depends
+container = {}
+container[Repo] = SqlRepo
+class Other:
+    def depends(self, x):
+        return Depends(x)
+other = Other()
+router = APIRouter()
+@router.get("/")
+def place(orders: Orders = other.depends(Orders)):
+    return 1
+"""})
+    assert edges(index) == set()
+
+
+def test_dependency_injector_providers(analyze_project):
+    index = analyze_project({"app.py": PROTOCOLS + """
+from typing import Annotated
+from dependency_injector import containers, providers
+from dependency_injector.wiring import Closing, Provide, inject
+from fastapi import APIRouter, Depends
+def open_repo():
+    yield SqlRepo()
+class Base(containers.DeclarativeContainer):
+    config = providers.Configuration()
+    repo = providers.Resource(open_repo)
+class Container(Base):
+    mailer = providers.Singleton(Mailer)
+    orders = providers.Factory(Orders, Base.repo, mailer=mailer.provided, retries=Base.config.retries)
+    audit = providers.Factory(Orders, repo=providers.Factory(SqlRepo), mailer=Base.repo)
+router = APIRouter()
+@router.get("/")
+@inject
+def place(orders: Orders = Depends(Provide[Container.orders]),
+          mailer: Annotated[Mailer, Depends(Provide["mailer"])] = None,
+          repo: Repo = Depends(Closing[Provide[Container.repo]])):
+    return 1
+@inject
+def helper(orders: Orders = Provide[Container.audit]):
+    return orders
+"""})
+    assert edges(index) == {
+        ("app.place", "app.Container.orders", "container-resolve", "orders"),
+        ("app.place", "app.Container.mailer", "container-resolve", "mailer"),
+        ("app.place", "app.Base.repo", "container-resolve", "repo"),
+        ("app.helper", "app.Container.audit", "container-resolve", "orders"),
+        ("app.Base.repo", "app.open_repo", "container-binding", None),
+        ("app.Container.mailer", "app.Mailer", "container-binding", None),
+        ("app.Container.orders", "app.Orders", "container-binding", None),
+        ("app.Container.orders", "app.Base.repo", "constructor", "repo"),
+        ("app.Container.orders", "app.Container.mailer", "constructor", "mailer"),
+        ("app.Container.audit", "app.Orders", "container-binding", None),
+        ("app.Container.audit", "app.Container.audit.repo", "constructor", "repo"),
+        ("app.Container.audit", "app.Base.repo", "constructor", "mailer"),
+        ("app.Container.audit.repo", "app.SqlRepo", "container-binding", None),
+    }
+    orders = index.graph.node("app.Container.orders")
+    assert (orders.kind, orders.lifetime, orders.class_id) == ("container-provider", "factory", "app.Orders")
+    assert index.graph.node("app.Base.repo").lifetime == "resource"
+    assert index.graph.node("app.Base.config").lifetime == "configuration"
+
+
+def test_dependency_injector_look_alikes(analyze_project):
+    # `providers` of another library, and a class that is no container.
+    index = analyze_project({"app.py": PROTOCOLS + """
+from fastapi import APIRouter, Depends
+import mylib.providers as providers
+class NotAContainer:
+    orders = providers.Factory(Orders)
+"""})
+    assert edges(index) == set()
+
+
+def test_plain_composition_root(analyze_project):
+    index = analyze_project({
+        "app/__init__.py": "",
+        "app/services.py": PROTOCOLS + """
+class Clock(Protocol):
+    def now(self) -> int: ...
+class SystemClock:
+    def now(self) -> int:
+        return 0
+class Report:
+    def __init__(self, orders: Orders, clock: Clock, title: str):
+        self.orders = orders
+    def render(self) -> str:
+        return ""
+""",
+        "app/main.py": """
+from contextlib import asynccontextmanager
+from fastapi import FastAPI
+from app.services import Mailer, Orders, Report, SqlRepo, SystemClock
+def make_orders(repo: SqlRepo) -> Orders:  # not a composition root: nothing here
+    return Orders(repo, Mailer())
+@asynccontextmanager
+async def lifespan(app: FastAPI):
+    clock = SystemClock()
+    app.state.report = Report(Orders(SqlRepo(), mailer=Mailer()), clock=clock, title="daily")
+    yield
+app = FastAPI(lifespan=lifespan)
+""",
+        "tests/test_main.py": """
+from app.services import Mailer, Orders, SqlRepo
+def test_orders():
+    Orders(SqlRepo(), Mailer())
+""",
+    })
+    assert edges(index) == {
+        ("app.services.Report", "app.services.Orders", "constructor", "orders"),
+        ("app.services.Report", "app.services.SystemClock", "constructor", "clock"),
+        ("app.services.Orders", "app.services.SqlRepo", "constructor", "repo"),
+        ("app.services.Orders", "app.services.Mailer", "constructor", "mailer"),
+    }
