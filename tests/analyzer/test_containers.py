@@ -213,3 +213,16 @@ def test_orders():
         ("app.services.Orders", "app.services.SqlRepo", "constructor", "repo"),
         ("app.services.Orders", "app.services.Mailer", "constructor", "mailer"),
     }
+
+
+def test_bindings_in_tests_are_not_the_applications(analyze_project):
+    index = analyze_project({
+        "app/__init__.py": "",
+        "app/services.py": PROTOCOLS,
+        "app/wiring.py": "from lagom import Container\nfrom app.services import Repo, SqlRepo\n"
+                         "container = Container()\ncontainer[Repo] = SqlRepo\n",
+        "tests/conftest.py": "from app.services import Repo\nfrom app.wiring import container\n"
+                             "class FakeRepo:\n    def load(self) -> int:\n        return 0\n"
+                             "container[Repo] = FakeRepo\n",
+    })
+    assert edges(index) == {("app.services.Repo", "app.services.SqlRepo", "container-binding", None)}

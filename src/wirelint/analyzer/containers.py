@@ -292,6 +292,8 @@ class ContainerWiring:
                 LagomBinding(container, key_id, key, value, ctx, location))
 
         for facts in self.builder.complete_modules():
+            if is_test_module(facts.path):
+                continue  # a test's override of a binding is not the application's wiring
             for item in facts.item_assignments:
                 add(facts, item.scope, item.receiver, item.key, item.value, item.location)
             for scope, call in facts.calls:

@@ -16,6 +16,7 @@ from ..analyzer.containers import is_composition_root, is_container_class, provi
 from ..analyzer.overrides import is_test_module
 from ..analyzer.resolve import FASTAPI_APP, FASTAPI_ROUTER, Ctx, DefSym, ExternalSym, ParamSym, VarSym
 from .base import Invalid, Rule, Valid, register
+from .request_path import follow_calls, request_path_functions
 
 # Lookup methods of well-known DI containers, by the container's qualified class name.
 KNOWN_CONTAINERS = frozenset({
@@ -43,7 +44,8 @@ class ServiceLocator(Rule):
 Finds dependencies looked up while a request is served instead of declared: `registry.resolve(Notifier)`,
 `container.get(UserRepo)`, `container[UserRepo]` (a project class used as the key), the lookup methods of
 well-known DI containers (punq, lagom, injector, kink, rodi, svcs, wireup, dependency-injector) by type or by
-key, a dependency-injector provider called directly (`Container.mailer()`), a class a container resolves that
+key, a dependency-injector provider called directly on the request path (`Container.mailer()` in an endpoint,
+a provider or what they call), a class a container resolves that
 receives the container itself (`def __init__(self, container: Container)` with lagom), and reads of
 `request.app.state.X` or `app.state.X` inside endpoints, providers and the code they call.
 Wiring at the composition root (module level, app factories, lifespan and startup/shutdown handlers, `main`,
@@ -133,6 +135,9 @@ async def lifespan(app: FastAPI):
     container.shutdown_resources()
 def main():
     Container.mailer().send()
+app_container = Container()
+def handler(event, context):  # a serverless handler: no request of this app runs it
+    return app_container.mailer().send()
 class Box:
     def __init__(self):
         self.container = []
@@ -283,6 +288,7 @@ def read(service: Service = Depends()):
         resolver = index.resolver
         graph = index.graph
         handlers = None
+        request_path = None
         for name in sorted(index.sources):
             facts = index.modules[name]
             if not facts.lookups or is_test_module(facts.path):
@@ -302,7 +308,12 @@ def read(service: Service = Depends()):
                 ctx = Ctx(facts.module, lookup.function)
                 message = None
                 if lookup.kind == "provider":
-                    message = self.provider_call_message(resolver, function, lookup, ctx)
+                    # Only on the request path: a CLI command or a serverless handler calling the container
+                    # is that program's composition root.
+                    if request_path is None:
+                        request_path = follow_calls(index, request_path_functions(graph))
+                    if f"{facts.module}.{function.qualname}" in request_path:
+                        message = self.provider_call_message(resolver, function, lookup, ctx)
                 elif lookup.kind == "state":
                     if self.reads_app_state(resolver, graph, facts, function, lookup, ctx):
                         message = (f"reads {render(lookup.receiver)}.{lookup.name} at request time; declare it as a "

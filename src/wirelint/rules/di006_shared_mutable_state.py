@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from ..analyzer.models import AttributeExpr, Location, NameExpr
-from ..analyzer.resolve import Ctx, DefSym, VarSym
+from ..analyzer.models import Location
+from ..analyzer.resolve import Ctx, VarSym
 from .base import Invalid, Rule, Valid, register
+from .request_path import follow_calls, request_path_functions
 
 
 @register
@@ -132,7 +133,7 @@ def hit(key: str, counter: Annotated[Counter, Depends()]):
     def check(self, index):
         resolver = index.resolver
         graph = index.graph
-        request_path = self.follow_calls(index, self.request_path_functions(graph))
+        request_path = follow_calls(index, request_path_functions(graph))
         for name in sorted(index.sources):
             facts = index.modules[name]
             for write in facts.global_writes:
@@ -152,97 +153,3 @@ def hit(key: str, counter: Annotated[Counter, Depends()]):
                     "state behind a dependency",
                     Location(facts.path, write.line, write.column, write.line, write.column),
                 )
-
-    @staticmethod
-    def follow_calls(index, roots: set[str], limit: int = 20_000) -> set[str]:
-        """The request path: the functions FastAPI runs, and the project functions they call: through names,
-        module attributes, and methods of instances whose class is known from `self`, a parameter's type or
-        dependency, or a typed constructor parameter of the same name (no module is parsed just to know)."""
-        resolver = index.resolver
-        calls_by_module: dict[str, dict[str, list]] = {}
-        reached = set(roots)
-        queue = sorted(roots)
-        while queue and len(reached) < limit:
-            function_id = queue.pop()
-            module = next((m for m in _module_prefixes(function_id) if index.has_module(m)), None)
-            if module is None:
-                continue
-            if module not in calls_by_module:
-                facts = index.facts(module)
-                table: dict[str, list] = {}
-                for caller, callee in facts.body_calls if facts.complete else ():
-                    table.setdefault(caller, []).append(callee)
-                calls_by_module[module] = table
-            qualname = function_id[len(module) + 1:]
-            for callee in calls_by_module[module].get(qualname, ()):
-                sym = resolver.resolve_qualified(callee, Ctx(module, qualname))
-                if not (isinstance(sym, DefSym) and sym.kind == "function"):
-                    sym = SharedMutableState.method_called(index, module, qualname, callee)
-                if isinstance(sym, DefSym) and sym.kind == "function":
-                    target = f"{sym.module}.{sym.qualname}"
-                    if target not in reached:
-                        reached.add(target)
-                        queue.append(target)
-        return reached
-
-    @staticmethod
-    def method_called(index, module: str, qualname: str, callee) -> DefSym | None:
-        """The project method behind `self.m()`, `param.m()` (a parameter typed with, or depending on, a
-        project class) and `self.attr.m()` (`attr` received by the constructor under that name, typed)."""
-        if not isinstance(callee, AttributeExpr):
-            return None
-        facts = index.facts(module)
-        function = facts.functions.get(qualname) if facts is not None else None
-        if function is None:
-            return None
-        resolver = index.resolver
-        receiver = callee.value
-        owner = None
-        if isinstance(receiver, NameExpr):
-            if receiver.name == "self" and function.class_qualname:
-                owner = DefSym(module, function.class_qualname, "class")
-            else:
-                owner = SharedMutableState.parameter_class(resolver, function, receiver.name, Ctx(module, function.scope))
-        elif (isinstance(receiver, AttributeExpr) and isinstance(receiver.value, NameExpr)
-              and receiver.value.name == "self" and function.class_qualname):
-            init = facts.functions.get(f"{function.class_qualname}.__init__")
-            if init is not None:
-                owner = SharedMutableState.parameter_class(resolver, init, receiver.attr, Ctx(module, init.scope))
-        return resolver.find_method(owner, callee.attr) if owner is not None else None
-
-    @staticmethod
-    def parameter_class(resolver, function, name: str, ctx: Ctx) -> DefSym | None:
-        """The project class a parameter holds: its annotation's type, or the class it `Depends()` on."""
-        parameter = next((p for p in function.parameters if p.name == name), None)
-        if parameter is None:
-            return None
-        dependency = resolver.dependency_of(parameter, ctx, parameter.default, ctx)
-        if dependency is not None:
-            expr, expr_ctx = dependency[1], dependency[2]
-        else:
-            (expr, expr_ctx), _ = resolver.annotation_parts(parameter.annotation, ctx)
-        if expr is None:
-            return None
-        sym = resolver.class_of(resolver.resolve_qualified(expr, expr_ctx))
-        return sym if isinstance(sym, DefSym) and sym.kind == "class" else None
-
-    @staticmethod
-    def request_path_functions(graph) -> set[str]:
-        """Ids of the functions FastAPI runs for a request: endpoints and providers, injected classes' methods."""
-        functions = set()
-        for node in graph.nodes():
-            if node.location is None or node.kind == "unresolved":
-                continue
-            functions.add(node.id)
-            if node.kind == "class":
-                functions.add(f"{node.id}.__init__")
-            if node.kind == "instance" and node.class_id:
-                functions.add(f"{node.class_id}.__call__")
-        return functions
-
-
-def _module_prefixes(function_id: str):
-    """Candidate module names of `pkg.mod.func.<locals>.inner`, longest first."""
-    parts = function_id.split(".")
-    for end in range(len(parts) - 1, 0, -1):
-        yield ".".join(parts[:end])
