@@ -494,3 +494,236 @@ def test_focus_finds_an_instance_by_its_class():
     assert find_node(graph, "get_db") == "app.deps.get_db"
     with pytest.raises(ViewError, match="names no node"):
         find_node(graph, "Missing")
+
+
+# ---------------------------------------------------------------- containers and composition roots (graph v2)
+
+
+def container_graph():
+    """A lagom container, a dependency-injector container's providers and a composition root's constructor
+    arguments: every container kind and via (docs/graph-model.md), a FastAPI param and decorator edge, and a
+    cycle through constructors."""
+    from wirelint.analyzer.graph import DependencyGraph
+    from wirelint.analyzer.models import Edge, Node, RouteInfo
+
+    def at(path: str, line: int) -> Location:
+        return Location(path, line, 1, line + 2, 1)
+
+    graph = DependencyGraph()
+    for node_id, kind, path, line, extra in [
+        ("app.api.create_order", "endpoint", "app/api.py", 10, {}),
+        ("app.api.list_orders", "endpoint", "app/api.py", 20, {}),
+        ("app.containers.Container.orders", "container-provider", "app/containers.py", 8,
+         {"class_id": "app.services.OrderService", "lifetime": "factory"}),
+        ("app.containers.Container.repository", "container-provider", "app/containers.py", 7,
+         {"class_id": "app.repos.SqlOrderRepository", "lifetime": "singleton"}),
+        ("app.cycle.Alpha", "class", "app/cycle.py", 1, {}),
+        ("app.cycle.Beta", "class", "app/cycle.py", 5, {}),
+        ("app.deps.get_db", "provider", "app/deps.py", 1, {"yields": True}),
+        ("app.repos.OrderRepository", "class", "app/repos.py", 3, {}),
+        ("app.repos.SqlOrderRepository", "class", "app/repos.py", 10, {}),
+        ("app.services.Locator", "class", "app/services.py", 30, {}),
+        ("app.services.OrderService", "class", "app/services.py", 4, {}),
+        ("app.wiring.container", "container", "app/wiring.py", 3, {}),
+    ]:
+        graph.add_node(Node(node_id, kind, at(path, line), **extra))
+    graph.add_route("app.api.create_order", RouteInfo(("POST",), "/orders", "app.main.app"))
+    graph.add_route("app.api.list_orders", RouteInfo(("GET",), "/orders", "app.main.app"))
+    for source, target, via, line, parameter in [
+        ("app.api.create_order", "app.cycle.Alpha", "container-resolve", 12, "alpha"),
+        ("app.api.create_order", "app.services.OrderService", "container-resolve", 11, "service"),
+        ("app.api.list_orders", "app.containers.Container.orders", "container-resolve", 21, "orders"),
+        ("app.api.list_orders", "app.deps.get_db", "decorator", 19, None),
+        ("app.api.list_orders", "app.services.Locator", "param", 22, "locator"),
+        ("app.containers.Container.orders", "app.containers.Container.repository", "constructor", 8, "repo"),
+        ("app.containers.Container.orders", "app.services.OrderService", "container-binding", 8, None),
+        ("app.containers.Container.repository", "app.repos.SqlOrderRepository", "container-binding", 7, None),
+        ("app.cycle.Alpha", "app.cycle.Beta", "constructor", 2, "beta"),
+        ("app.cycle.Beta", "app.cycle.Alpha", "constructor", 6, "alpha"),
+        ("app.repos.OrderRepository", "app.repos.SqlOrderRepository", "container-binding", 3, None),
+        ("app.repos.SqlOrderRepository", "app.deps.get_db", "param", 11, "db"),
+        ("app.services.Locator", "app.wiring.container", "constructor", 31, "container"),
+        ("app.services.OrderService", "app.repos.OrderRepository", "constructor", 5, "repo"),
+    ]:
+        graph.add_edge(Edge(source, target, via, at("app/x.py", line), parameter))
+    return graph
+
+
+CONTAINER_MODULES = ["app.api", "app.containers", "app.cycle", "app.deps", "app.repos", "app.services", "app.wiring"]
+
+
+def container_view(**options) -> GraphView:
+    return build_view(container_graph(), modules=CONTAINER_MODULES, title="containers", **options)
+
+
+def test_container_providers_say_their_lifetime_and_what_they_call():
+    view = container_view()
+    orders = view.node("app.containers.Container.orders")
+    assert (orders.kind, orders.label, orders.detail, orders.lifetime, orders.calls) == (
+        "container-provider", "Container.orders", ("factory provider", "calls app.services.OrderService"),
+        "factory", "app.services.OrderService")
+    container = view.node("app.wiring.container")
+    assert (container.kind, container.detail, container.lifetime, container.calls) == ("container", (), None, None)
+    document = {item["id"]: item for item in view.to_dict()["nodes"]}
+    assert (document["app.containers.Container.repository"]["lifetime"],
+            document["app.containers.Container.repository"]["calls"]) == ("singleton", "app.repos.SqlOrderRepository")
+    # only container-providers carry the two keys: other documents are as they were
+    assert "lifetime" not in document["app.wiring.container"] and "calls" not in document["app.services.Locator"]
+    assert [(e.source.rsplit(".", 1)[1], e.target.rsplit(".", 1)[1], e.vias, e.parameters, e.in_cycle)
+            for e in view.edges if e.source.startswith("app.c")] == [
+        ("orders", "repository", ("constructor",), ("repo",), False),
+        ("orders", "OrderService", ("container-binding",), (), False),
+        ("repository", "SqlOrderRepository", ("container-binding",), (), False),
+        ("Alpha", "Beta", ("constructor",), ("beta",), True),
+        ("Beta", "Alpha", ("constructor",), ("alpha",), True)]
+    from wirelint.analyzer.models import Node
+    from wirelint.report.graph_view import node_detail
+
+    unnamed = Node("app.c.Container.config", "container-provider", None)  # no lifetime read, no callable
+    assert node_detail(container_graph(), unnamed) == ("container provider", "(external)")
+    # a callable of the container's own module is named as that module's code names it
+    local = Node("app.c.Container.shelf", "container-provider", None, class_id="app.c.BookShelf",
+                 lifetime="thread_safe_singleton")
+    assert node_detail(container_graph(), local) == ("thread_safe_singleton provider", "calls BookShelf", "(external)")
+
+
+def test_dot_draws_container_kinds_and_edges_in_purple_and_cycles_still_red():
+    assert render_dot(container_view()) == render_dot(container_view())
+    lines = render_dot(container_view()).splitlines()
+    assert ('\t"app.containers.Container.orders" [label="app.containers.Container.orders\\nfactory provider\\n'
+            'calls app.services.OrderService" shape="box3d" style="filled" fillcolor="#f3e8ff" color="#7e22ce" '
+            'tooltip="app.containers.Container.orders"]') in lines
+    assert ('\t"app.wiring.container" [label="app.wiring.container" shape="cylinder" style="filled" '
+            'fillcolor="#ede9fe" color="#6d28d9" tooltip="app.wiring.container"]') in lines
+    edges = [line for line in lines if " -> " in line]
+    assert edges == [
+        '\t"app.api.create_order" -> "app.cycle.Alpha" [color="#6d28d9" fontcolor="#6d28d9" style="dashed" '
+        'penwidth="2" arrowhead="vee" label="container-resolve"]',
+        '\t"app.api.create_order" -> "app.services.OrderService" [color="#6d28d9" fontcolor="#6d28d9" '
+        'style="dashed" penwidth="2" arrowhead="vee" label="container-resolve"]',
+        '\t"app.api.list_orders" -> "app.containers.Container.orders" [color="#6d28d9" fontcolor="#6d28d9" '
+        'style="dashed" penwidth="2" arrowhead="vee" label="container-resolve"]',
+        '\t"app.api.list_orders" -> "app.deps.get_db" [style="dashed" label="decorator"]',
+        '\t"app.api.list_orders" -> "app.services.Locator"',
+        '\t"app.containers.Container.orders" -> "app.containers.Container.repository" [color="#7c3aed" '
+        'fontcolor="#6d28d9" label="constructor: repo"]',
+        '\t"app.containers.Container.orders" -> "app.services.OrderService" [color="#9333ea" fontcolor="#7e22ce" '
+        'style="dotted" penwidth="1.5" arrowhead="empty" label="container-binding"]',
+        '\t"app.containers.Container.repository" -> "app.repos.SqlOrderRepository" [color="#9333ea" '
+        'fontcolor="#7e22ce" style="dotted" penwidth="1.5" arrowhead="empty" label="container-binding"]',
+        # on a cycle: red, whatever made the edge
+        '\t"app.cycle.Alpha" -> "app.cycle.Beta" [color="#dc2626" fontcolor="#dc2626" label="constructor: beta" '
+        'penwidth="2"]',
+        '\t"app.cycle.Beta" -> "app.cycle.Alpha" [color="#dc2626" fontcolor="#dc2626" label="constructor: alpha" '
+        'penwidth="2"]',
+        '\t"app.repos.OrderRepository" -> "app.repos.SqlOrderRepository" [color="#9333ea" fontcolor="#7e22ce" '
+        'style="dotted" penwidth="1.5" arrowhead="empty" label="container-binding"]',
+        '\t"app.repos.SqlOrderRepository" -> "app.deps.get_db"',
+        '\t"app.services.Locator" -> "app.wiring.container" [color="#7c3aed" fontcolor="#6d28d9" '
+        'label="constructor: container"]',
+        '\t"app.services.OrderService" -> "app.repos.OrderRepository" [color="#7c3aed" fontcolor="#6d28d9" '
+        'label="constructor: repo"]',
+    ]
+
+
+def test_graphviz_draws_the_container_picture(tmp_path):
+    require_program("dot")
+    for options in ({}, {"cluster": "module"}, {"collapse": True}):
+        view = container_view(**options)
+        drawn = subprocess.run(["dot", "-Tsvg"], input=render_dot(view), capture_output=True, text=True, timeout=60)
+        assert (drawn.returncode, drawn.stderr) == (0, ""), options
+        assert drawn.stdout.count('class="node"') == len(view.nodes)
+        assert drawn.stdout.count('class="edge"') == len(view.edges)
+        assert 'stroke="#6d28d9"' in drawn.stdout and 'stroke="#dc2626"' in drawn.stdout
+        assert 'stroke-dasharray="1,5"' in drawn.stdout  # container-binding's dots
+    png = render_image(container_view(), "png")
+    assert png.startswith(b"\x89PNG\r\n\x1a\n")
+    (tmp_path / "containers.png").write_bytes(png)
+
+
+def test_mermaid_draws_container_edges_distinctly():
+    assert render_mermaid(container_view()).splitlines() == [
+        "flowchart LR",
+        '    n0["app.api.create_order<br/>POST /orders"]',
+        '    n1["app.api.list_orders<br/>GET /orders"]',
+        '    n2(["app.containers.Container.orders<br/>factory provider<br/>calls app.services.OrderService"])',
+        '    n3(["app.containers.Container.repository<br/>singleton provider<br/>calls app.repos.SqlOrderRepository"])',
+        '    n4[["app.cycle.Alpha"]]',
+        '    n5[["app.cycle.Beta"]]',
+        '    n6("app.deps.get_db<br/>(yields)")',
+        '    n7[["app.repos.OrderRepository"]]',
+        '    n8[["app.repos.SqlOrderRepository"]]',
+        '    n9[["app.services.Locator"]]',
+        '    n10[["app.services.OrderService"]]',
+        '    n11[("app.wiring.container")]',
+        "    n0 ==>|container-resolve| n4",
+        "    n0 ==>|container-resolve| n10",
+        "    n1 ==>|container-resolve| n2",
+        "    n1 -.->|decorator| n6",
+        "    n1 --> n9",
+        "    n2 -->|constructor: repo| n3",
+        "    n2 -.->|container-binding| n10",
+        "    n3 -.->|container-binding| n8",
+        "    n4 -->|constructor: beta| n5",
+        "    n5 -->|constructor: alpha| n4",
+        "    n7 -.->|container-binding| n8",
+        "    n8 --> n6",
+        "    n9 -->|constructor: container| n11",
+        "    n10 -->|constructor: repo| n7",
+        "    classDef kind_endpoint fill:#dbeafe",
+        "    class n0,n1 kind_endpoint",
+        "    classDef kind_class fill:#fef9c3",
+        "    class n4,n5,n7,n8,n9,n10 kind_class",
+        "    classDef kind_container fill:#ede9fe,stroke:#6d28d9",
+        "    class n11 kind_container",
+        "    classDef kind_container_provider fill:#f3e8ff,stroke:#7e22ce",
+        "    class n2,n3 kind_container_provider",
+        "    classDef yields stroke:#0f766e,stroke-width:2px,stroke-dasharray:6 2",
+        "    class n6 yields",
+        "    linkStyle 0,1,2 stroke:#6d28d9",
+        "    linkStyle 6,7,10 stroke:#9333ea,stroke-width:2px",
+        "    linkStyle 5,12,13 stroke:#7c3aed",
+        "    linkStyle 8,9 stroke:#dc2626,stroke-width:3px",  # the cycle's constructor edges: red only
+    ]
+
+
+def test_a_collapsed_view_names_every_via_it_merges():
+    view = container_view(collapse=True)
+    merged = {(e.source, e.target): e for e in view.edges}
+    assert merged["app.api", "app.services"].vias == ("container-resolve", "param")
+    assert merged["app.cycle", "app.cycle"].parameters == ("alpha", "beta")
+    dot = render_dot(view).splitlines()
+    assert ('\t"app.api" -> "app.services" [color="#6d28d9" fontcolor="#6d28d9" style="dashed" penwidth="2" '
+            'arrowhead="vee" label="container-resolve,param"]') in dot
+    assert ('\t"app.cycle" -> "app.cycle" [color="#dc2626" fontcolor="#dc2626" label="constructor: alpha, beta" '
+            'penwidth="2"]') in dot
+    assert ('\t"app.containers" [label="app.containers\\n2 container-providers" shape="folder" style="filled" '
+            'fillcolor="#e0e7ff" tooltip="app.containers"]') in dot
+    mermaid = render_mermaid(view).splitlines()
+    assert "    n0 ==>|container-resolve,param| n5" in mermaid
+    assert "    n2 -->|constructor: alpha, beta| n2" in mermaid
+    assert mermaid[-4:] == ["    linkStyle 0,1,3 stroke:#6d28d9", "    linkStyle 4,5 stroke:#9333ea,stroke-width:2px",
+                            "    linkStyle 8,9 stroke:#7c3aed", "    linkStyle 6 stroke:#dc2626,stroke-width:3px"]
+
+
+def test_a_constructor_label_lists_three_parameters_and_counts_the_rest():
+    from wirelint.report.graph_text import edge_label
+
+    wide = ViewEdge("a.A", "a.B", ("constructor",), ("p1", "p2", "p3", "p4", "p5"), False)
+    assert edge_label(wide) == "constructor: p1, p2, p3, +2"
+    assert edge_label(ViewEdge("a.A", "a.B", ("constructor",), (), False)) == "constructor"
+    assert edge_label(ViewEdge("a.A", "a.B", ("container-resolve",), ("service",), False)) == "container-resolve"
+    assert edge_label(ViewEdge("a.A", "a.B", ("param",), ("x",), False)) == ""
+    assert edge_label(ViewEdge("a.A", "a.B", ("param", "router"), ("x",), False)) == "param,router"
+
+
+def test_markdown_counts_container_edges_and_says_what_their_lines_mean():
+    lines = render_markdown(container_view()).splitlines()
+    assert lines[2] == ("12 nodes (6 classes, 1 container, 2 container-providers, 2 endpoints, 1 provider), 14 edges "
+                        "(5 via constructor, 3 via container-binding, 3 via container-resolve), 2 on cycles.")
+    key = lines.index("```", lines.index("```mermaid")) + 2
+    assert lines[key].startswith("Purple edges are built by a DI container or a composition root, not by FastAPI: "
+                                 "thick `container-resolve`")
+    assert lines[key + 2] == "</details>"
+    plain = render_markdown(module_web(3)).splitlines()
+    assert plain[2] == "3 nodes (3 providers), 3 edges, 0 on cycles." and not any("Purple" in line for line in plain)

@@ -7,7 +7,9 @@ columns so the drawing has about the window's proportions) and draws it as SVG w
 highlighting of what a node depends on and what depends on it, a findings list and each rule's explanation.
 A graph too big to read when fitted to the window opens at a readable scale on its cycles, else on its nodes
 with findings, else on its first columns; Fit shows it all, below the zoom buttons. A finding in no node is
-marked on its module's cluster when the view has one, and says where it is in the findings list.
+marked on its module's cluster when the view has one, and says where it is in the findings list. What a DI
+container or a composition root builds (container and container-provider nodes, constructor, container-binding
+and container-resolve edges) is purple, and the legend explains it when the view has any.
 
 Every string of the view comes from the analyzed source code, so none of it is written as markup: the view is
 embedded as JSON in a `<script type="application/json">` block with `<`, `>` and `&` escaped (it can never
@@ -83,6 +85,10 @@ _PAGE = """<!DOCTYPE html>
   markerUnits="userSpaceOnUse" orient="auto"><path d="M0,0 L10,4 L0,8 z" fill="#1e293b"/></marker>
 <marker id="arrow-cycle" viewBox="0 0 10 8" refX="10" refY="4" markerWidth="11" markerHeight="9"
   markerUnits="userSpaceOnUse" orient="auto"><path d="M0,0 L10,4 L0,8 z" fill="#dc2626"/></marker>
+<marker id="arrow-container" viewBox="0 0 10 8" refX="10" refY="4" markerWidth="10" markerHeight="8"
+  markerUnits="userSpaceOnUse" orient="auto"><path d="M0,0 L10,4 L0,8 z" fill="#7c3aed"/></marker>
+<marker id="arrow-container-hl" viewBox="0 0 10 8" refX="10" refY="4" markerWidth="10" markerHeight="8"
+  markerUnits="userSpaceOnUse" orient="auto"><path d="M0,0 L10,4 L0,8 z" fill="#4c1d95"/></marker>
 </defs>
 <g id="viewport"></g>
 </svg>
@@ -180,6 +186,8 @@ body { display: flex; overflow: hidden; color: var(--fg); background: var(--canv
 .chip.kind-class, .chip.kind-instance { background: #fef9c3; color: #854d0e; border-color: #fde047; }
 .chip.kind-unresolved { background: #fee2e2; color: #991b1b; border-color: #fca5a5; }
 .chip.kind-module { background: #d1fae5; color: #065f46; border-color: #6ee7b7; }
+.chip.kind-container { background: #f3e8ff; color: #6b21a8; border-color: #d8b4fe; }
+.chip.kind-container-provider { background: #fae8ff; color: #86198f; border-color: #f0abfc; }
 .chip.sev-error { background: #fee2e2; color: #991b1b; }
 .chip.sev-warning { background: #fef3c7; color: #92400e; }
 .chip.sev-info { background: #dbeafe; color: #1e40af; }
@@ -232,6 +240,11 @@ li.finding .where, .finding-detail .where { color: #92400e; font-size: 11px; mar
 .kind-instance .box { fill: #fef3c7; stroke: #d97706; }
 .kind-unresolved .box { fill: #fef2f2; stroke: #dc2626; stroke-dasharray: 4 3; }
 .kind-module .box { fill: #ecfdf5; stroke: #059669; }
+/* what a DI container builds: purple, a cylinder's lid on a container, a raised plate behind a provider */
+.kind-container .box { fill: #f3e8ff; stroke: #7e22ce; }
+.kind-container .lid { fill: none; stroke: #7e22ce; stroke-width: 1.3; }
+.kind-container-provider .box { fill: #fae8ff; stroke: #a21caf; }
+.kind-container-provider .plate { fill: #f5d0fe; stroke: #a21caf; stroke-width: 1.1; }
 .box { stroke-width: 1.3; }
 .node { cursor: pointer; transition: opacity .15s; }
 .node text, .legend-node text, .legend text { font-family: FONT; }
@@ -250,6 +263,14 @@ li.finding .where, .finding-detail .where { color: #92400e; font-size: 11px; mar
 .edge, .legend-edge { fill: none; stroke: #94a3b8; stroke-width: 1.3; marker-end: url(#arrow); }
 .edge { transition: opacity .15s; }
 .via-other { stroke-dasharray: 5 4; }
+/* edges a DI container or a composition root makes (FastAPI never sees them): purple */
+.edge.via-constructor, .legend-edge.via-constructor { stroke: #8b5cf6; stroke-width: 1.4;
+  marker-end: url(#arrow-container); }
+.edge.via-container-binding, .legend-edge.via-container-binding { stroke: #a855f7; stroke-width: 1.7;
+  stroke-dasharray: 1 3.5; stroke-linecap: round; marker-end: url(#arrow-container); }
+.edge.via-container-resolve, .legend-edge.via-container-resolve { stroke: #7c3aed; stroke-width: 2.2;
+  stroke-dasharray: 8 4; marker-end: url(#arrow-container); }
+.edge.container.highlight { stroke: #4c1d95; stroke-width: 2.4; marker-end: url(#arrow-container-hl); }
 .edge.cycle, .legend-edge.cycle { stroke: #dc2626; stroke-width: 2.4; marker-end: url(#arrow-cycle); }
 .edge.highlight { stroke: #1e293b; stroke-width: 2; marker-end: url(#arrow-hl); }
 .edge.cycle.highlight { stroke: #b91c1c; stroke-width: 2.8; marker-end: url(#arrow-cycle); }
@@ -257,6 +278,9 @@ li.finding .where, .finding-detail .where { color: #92400e; font-size: 11px; mar
 .edge-label, .legend-edge-label { font-family: FONT; font-size: 9.5px; fill: #64748b; paint-order: stroke; stroke: #fff;
   stroke-width: 3px; stroke-linejoin: round; text-anchor: middle; }
 .edge-label.highlight { fill: #1e293b; font-weight: 600; }
+.edge-label.container { fill: #6d28d9; }
+.edge-label.container.highlight { fill: #4c1d95; }
+.edge-label.cycle { fill: #b91c1c; }
 #graph.far .edge-label { display: none; }
 .cluster path { stroke-width: 1; }
 .cluster text { font-family: FONT; font-size: 11px; font-weight: 600; }
@@ -280,7 +304,13 @@ _SCRIPT = r"""
 var SVG_NS = "http://www.w3.org/2000/svg";
 var FONT = 'FONT_FAMILY';
 var MONO = 'MONO_FAMILY';
-var KINDS = ["endpoint", "provider", "factory", "class", "instance", "unresolved", "module"];
+var KINDS = ["endpoint", "provider", "factory", "class", "instance", "container", "container-provider", "unresolved",
+  "module"];
+// Edges a DI container or a composition root makes; an edge merging several (a collapsed view) is drawn as the
+// first it has, and its label names them all.
+var CONTAINER_VIAS = ["container-resolve", "container-binding", "constructor"];
+var LABEL_PARAMETERS = 3;  // parameter names a constructor edge's label lists; the rest are counted
+var LID = 7;  // the height of a container's cylinder lid, above its text
 var SEVERITIES = ["error", "warning", "info"];
 var FONTS = {
   label: "600 12.5px " + FONT,
@@ -387,7 +417,8 @@ list(data.nodes).forEach(function (raw) {
     index: nodes.length, id: str(raw.id), kind: str(raw.kind), label: str(raw.label) || str(raw.id),
     detail: list(raw.detail).map(str), module: str(raw.module), cluster: raw.cluster == null ? null : str(raw.cluster),
     path: raw.path == null ? null : str(raw.path), line: raw.line == null ? null : raw.line,
-    yields: !!raw.yields, findings: list(raw.findings).map(str), out: [], inc: []
+    yields: !!raw.yields, findings: list(raw.findings).map(str), out: [], inc: [],
+    lifetime: raw.lifetime == null ? null : str(raw.lifetime), calls: raw.calls == null ? null : str(raw.calls)
   };
   nodes.push(node);
   if (!nodeById.has(node.id)) nodeById.set(node.id, node);
@@ -400,7 +431,8 @@ list(data.edges).forEach(function (raw) {
   var vias = list(raw.vias).map(str);
   var edge = {
     index: edges.length, source: source, target: target, vias: vias, parameters: list(raw.parameters).map(str),
-    inCycle: !!raw.in_cycle, otherVias: vias.filter(function (via) { return via !== "param"; })
+    inCycle: !!raw.in_cycle, otherVias: vias.filter(function (via) { return via !== "param"; }),
+    containerVia: CONTAINER_VIAS.filter(function (via) { return vias.indexOf(via) >= 0; })[0] || null
   };
   edges.push(edge);
   source.out.push(edge);
@@ -491,7 +523,32 @@ function measureNode(node) {
   node.badge = badge;
   node.badgeWidth = badgeWidth;
   node.w = Math.ceil(Math.min(NODE_MAX_WIDTH, Math.max(NODE_MIN_WIDTH, widest + 2 * NODE_PAD_X, badgeWidth + 24)));
-  node.h = Math.ceil(height + 2);
+  node.top = node.kind === "container" ? LID : 0;
+  node.h = Math.ceil(height + 2 + node.top);
+}
+
+// What tells the container kinds apart beyond their colour: a container is a cylinder (a lid under its top
+// edge), a container-provider a raised box (a plate behind it). `box` is drawn by the caller, after a plate.
+function decorate(group, kind, width, height, before) {
+  if (kind === "container-provider" && before) {
+    group.appendChild(svgEl("rect", { "class": "plate", x: 4, y: -4, width: width, height: height, rx: 5 }));
+  }
+  if (kind === "container" && !before) {
+    var lid = Math.min(LID, height / 3), rim = fmt(lid * 0.55);
+    group.appendChild(svgEl("path", { "class": "lid",
+      d: "M0," + rim + " Q" + fmt(width / 2) + "," + fmt(lid * 1.9) + " " + fmt(width) + "," + rim }));
+  }
+}
+
+// An edge's label: its vias but `param` (`router`, `container-resolve`), or `constructor: repo` for a
+// constructor argument; "" for a plain Depends parameter.
+function edgeLabel(edge) {
+  if (edge.vias.length === 1 && edge.vias[0] === "constructor" && edge.parameters.length) {
+    var names = edge.parameters.slice(0, LABEL_PARAMETERS);
+    if (edge.parameters.length > LABEL_PARAMETERS) names.push("+" + (edge.parameters.length - LABEL_PARAMETERS));
+    return "constructor: " + names.join(", ");
+  }
+  return edge.otherVias.join(", ");
 }
 
 // ---------------------------------------------------------------- layered layout
@@ -1136,7 +1193,8 @@ function ribbonPath(segments) {
 }
 
 function nodeTooltip(node) {
-  var lines = [node.id, node.kind + (node.yields ? " (yields)" : "")];
+  var kind = node.kind + (node.lifetime ? " (" + node.lifetime + ")" : "") + (node.yields ? " (yields)" : "");
+  var lines = [node.id, kind];
   var where = whereOf(node.path, node.line);
   if (where) lines.push(where);
   node.detail.forEach(function (line) { if (line) lines.push(line); });
@@ -1152,11 +1210,13 @@ function drawNode(node, parent) {
   group.setAttribute("data-id", node.id);
   group.appendChild(svgEl("title", null, nodeTooltip(node)));
   var radius = node.kind === "instance" ? Math.min(node.h / 2, 14) : 6;
+  decorate(group, node.kind, node.w, node.h, true);
   group.appendChild(svgEl("rect", { "class": "box", width: node.w, height: node.h, rx: radius }));
+  decorate(group, node.kind, node.w, node.h, false);
   if (node.yields) {
     group.appendChild(svgEl("rect", { "class": "inner", x: 3, y: 3, width: node.w - 6, height: node.h - 6, rx: 4 }));
   }
-  var y = NODE_PAD_Y + 1;
+  var y = NODE_PAD_Y + 1 + node.top;
   node.lines.forEach(function (line) {
     var height = LINE_HEIGHT[line.cls];
     group.appendChild(svgEl("text", { "class": line.cls, x: NODE_PAD_X, y: fmt(y + height * 0.76) }, line.text));
@@ -1208,7 +1268,8 @@ function drawEdges(edgeLayer, labelLayer) {
   var claim = labelSpace();
   edges.forEach(function (edge) {
     var classes = ["edge"];
-    if (edge.otherVias.length) classes.push("via-other");
+    if (edge.containerVia) classes.push("container", "via-" + edge.containerVia);
+    else if (edge.otherVias.length) classes.push("via-other");
     if (edge.inCycle) classes.push("cycle");
     var d;
     if (edge.source === edge.target) {
@@ -1221,20 +1282,27 @@ function drawEdges(edgeLayer, labelLayer) {
     var path = svgEl("path", { "class": classes.join(" "), d: d });
     path.setAttribute("data-source", edge.source.id);
     path.setAttribute("data-target", edge.target.id);
+    path.setAttribute("data-vias", edge.vias.join(" "));
     path.appendChild(svgEl("title", null, edgeTooltip(edge)));
     edgeLayer.appendChild(path);
     edge.element = path;
     if (edge.otherVias.length) {
       var spot;
       var looped = edge.source;
-      if (edge.source === edge.target) spot = [looped.x + looped.w + 30, looped.y + looped.h / 2 + 3];
-      else {
+      var text = edgeLabel(edge), half;
+      if (edge.source === edge.target) {  // right of the loop, in the room before the next column
+        var room = LAYER_GAP - 34;
+        if (textWidth(text, FONTS.edgeLabel) > room) text = fitText(edge.otherVias.join(", "), FONTS.edgeLabel, room);
+        half = textWidth(text, FONTS.edgeLabel) / 2 + 2;
+        spot = [looped.x + looped.w + 28 + half, looped.y + looped.h / 2 + 3];
+      } else {
+        half = textWidth(text, FONTS.edgeLabel) / 2 + 2;
         var p = edge.points[0], q = edge.points[1];
         spot = [(p[0] + q[0]) / 2, (p[1] + q[1]) / 2 - 3];
       }
-      var text = edge.otherVias.join(", "), half = textWidth(text, FONTS.edgeLabel) / 2 + 2;
       if (!claim([spot[0] - half, spot[1] - 10, spot[0] + half, spot[1] + 3])) return;
-      var label = svgEl("text", { "class": "edge-label", x: fmt(spot[0]), y: fmt(spot[1]) }, text);
+      var labelClass = "edge-label" + (edge.containerVia ? " container" : "") + (edge.inCycle ? " cycle" : "");
+      var label = svgEl("text", { "class": labelClass, x: fmt(spot[0]), y: fmt(spot[1]) }, text);
       labelLayer.appendChild(label);
       edge.label = label;
     }
@@ -1699,7 +1767,8 @@ function showDetails(node, dependencyCount, dependentCount) {
   }
   var card = el("div", "card node-detail");
   var heading = el("h3", null, node.label + " ");
-  heading.appendChild(chip(node.kind + (node.yields ? " \u00b7 yields" : ""), kindClass(node.kind)));
+  heading.appendChild(chip(node.kind + (node.lifetime ? " \u00b7 " + node.lifetime : "")
+    + (node.yields ? " \u00b7 yields" : ""), kindClass(node.kind)));
   card.appendChild(heading);
   var dl = el("dl");
   function row(term, value, className) {
@@ -1710,7 +1779,14 @@ function showDetails(node, dependencyCount, dependentCount) {
   row("id", node.id, "mono");
   row("module", node.module, "mono");
   row("file", whereOf(node.path, node.line), "mono");
-  var routes = node.detail.filter(function (line) { return line; });
+  // a container-provider's lifetime and callable have rows of their own: its detail lines that say them
+  // (graph_view.node_detail's "singleton provider", "calls ...") are not repeated
+  row("lifetime", node.lifetime);
+  row("calls", node.calls, "mono");
+  var provider = node.kind === "container-provider", lifetimeLine = (node.lifetime || "container") + " provider";
+  var routes = node.detail.filter(function (line) {
+    return line && !(provider && (line === lifetimeLine || (node.calls && line.indexOf("calls ") === 0)));
+  });
   if (routes.length) row(node.kind === "endpoint" ? "routes" : "detail", routes.join("\n"), "mono");
   row("reach", plural(dependencyCount, "dependency", "dependencies") + ", "
     + plural(dependentCount, "dependent", "dependents") + " (transitively)");
@@ -1811,14 +1887,24 @@ function buildLegend() {
     { kind: "instance", text: "callable instance" },
     { kind: "unresolved", text: "unresolved reference" }
   ];
+  // a DI container's kinds and edges, when the graph has any
+  var containers = edges.some(function (edge) { return edge.containerVia; })
+    || nodes.some(function (node) { return node.kind === "container" || node.kind === "container-provider"; });
+  if (containers) {
+    rows.push({ kind: "container", text: "DI container" });
+    rows.push({ kind: "container-provider", text: "container provider (factory, singleton, ...)" });
+  }
   if (nodes.some(function (node) { return node.kind === "module"; })) {
     rows.push({ kind: "module", text: "module (collapsed)" });
   }
   var y = 4;
   rows.forEach(function (row) {
     var classes = "legend-node " + kindClass(row.kind) + (row.yields ? " yields" : "");
-    var group = svgEl("g", { "class": classes, transform: "translate(2," + y + ")" });
-    group.appendChild(svgEl("rect", { "class": "box", width: 34, height: 18, rx: row.kind === "instance" ? 9 : 4 }));
+    var group = svgEl("g", { "class": classes, transform: "translate(2," + y + ")", "data-kind": row.kind });
+    decorate(group, row.kind, 30, 18, true);
+    group.appendChild(svgEl("rect", { "class": "box", width: row.kind === "container-provider" ? 30 : 34, height: 18,
+      rx: row.kind === "instance" ? 9 : 4 }));
+    decorate(group, row.kind, 34, 18, false);
     if (row.yields) group.appendChild(svgEl("rect", { "class": "inner", x: 3, y: 3, width: 28, height: 12, rx: 2 }));
     legend.appendChild(group);
     legend.appendChild(svgEl("text", { "class": "legend", x: 48, y: y + 13 }, row.text));
@@ -1837,12 +1923,23 @@ function buildLegend() {
     legend.appendChild(svgEl("text", { "class": "legend", x: 48, y: y + 14 }, "module with findings in no node"));
     y += 30;
   }
-  [
+  var edgeRows = [
     { cls: "", text: "Depends(...) parameter" },
-    { cls: "via-other", text: "decorator / router / include / app dependency", label: "router" },
-    { cls: "cycle", text: "edge on a dependency cycle" }
-  ].forEach(function (row) {
-    legend.appendChild(svgEl("path", { "class": "legend-edge " + row.cls, d: "M2," + (y + 9) + " L36," + (y + 9) }));
+    { cls: "via-other", text: "decorator / router / include / app dependency", label: "router" }
+  ];
+  if (containers) {
+    edgeRows.push(
+      { cls: "container via-container-resolve", via: "container-resolve",
+        text: "container-resolve: code asks a container" },
+      { cls: "container via-container-binding", via: "container-binding",
+        text: "container-binding: what it builds for a type" },
+      { cls: "container via-constructor", via: "constructor", text: "constructor: an __init__ argument" });
+  }
+  edgeRows.push({ cls: "cycle", text: "edge on a dependency cycle" });
+  edgeRows.forEach(function (row) {
+    var line = svgEl("path", { "class": "legend-edge " + row.cls, d: "M2," + (y + 9) + " L36," + (y + 9) });
+    if (row.via) line.setAttribute("data-via", row.via);
+    legend.appendChild(line);
     if (row.label) legend.appendChild(svgEl("text", { "class": "legend-edge-label", x: 18, y: y + 5 }, row.label));
     legend.appendChild(svgEl("text", { "class": "legend", x: 48, y: y + 13 }, row.text));
     y += 25;

@@ -2,11 +2,17 @@
 
 Every label is untrusted text from the analyzed code; the graphviz package quotes DOT strings, and Mermaid
 labels go through `mermaid_text`, which leaves no character Mermaid or the Markdown around it interprets.
+
+What a DI container or a composition root builds is purple in every format (CONTAINER_EDGE_ORDER): containers
+and their providers have shapes and a lilac fill no FastAPI kind has, `container-resolve` edges are thick and
+dashed, `container-binding` edges dotted, `constructor` edges solid and labelled with the parameter; an edge on
+a cycle is red whatever made it.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
 import graphviz
 
@@ -23,11 +29,30 @@ _DOT_STYLES = {
     "instance": {"shape": "hexagon", "style": "filled", "fillcolor": "#fef9c3"},
     "unresolved": {"shape": "note", "style": "filled,dashed", "fillcolor": "#fee2e2", "color": "#b91c1c"},
     "module": {"shape": "folder", "style": "filled", "fillcolor": "#e0e7ff"},
+    # what a DI container builds: lilac, in shapes no FastAPI kind has
+    "container": {"shape": "cylinder", "style": "filled", "fillcolor": "#ede9fe", "color": "#6d28d9"},
+    "container-provider": {"shape": "box3d", "style": "filled", "fillcolor": "#f3e8ff", "color": "#7e22ce"},
 }
 _MERMAID_SHAPES = {"endpoint": ("[", "]"), "provider": ("(", ")"), "factory": ("(", ")"), "class": ("[[", "]]"),
-                   "instance": ("{{", "}}"), "unresolved": (">", "]"), "module": ("[/", "/]")}
+                   "instance": ("{{", "}}"), "unresolved": (">", "]"), "module": ("[/", "/]"),
+                   "container": ("[(", ")]"), "container-provider": ("([", "])")}
 _MERMAID_STYLES = {"endpoint": "fill:#dbeafe", "class": "fill:#fef9c3", "instance": "fill:#fef9c3",
-                   "unresolved": "fill:#fee2e2,stroke:#b91c1c,stroke-dasharray:4", "module": "fill:#e0e7ff"}
+                   "unresolved": "fill:#fee2e2,stroke:#b91c1c,stroke-dasharray:4", "module": "fill:#e0e7ff",
+                   "container": "fill:#ede9fe,stroke:#6d28d9", "container-provider": "fill:#f3e8ff,stroke:#7e22ce"}
+# Edges a DI container or a composition root makes (FastAPI never sees them), one purple each, in the order
+# that decides how an edge merging several of them (a collapsed view) is drawn: its label names them all.
+CONTAINER_EDGE_ORDER = ("container-resolve", "container-binding", "constructor")
+_DOT_CONTAINER_EDGES = {
+    "container-resolve": {"color": "#6d28d9", "fontcolor": "#6d28d9", "style": "dashed", "penwidth": "2",
+                          "arrowhead": "vee"},
+    "container-binding": {"color": "#9333ea", "fontcolor": "#7e22ce", "style": "dotted", "penwidth": "1.5",
+                          "arrowhead": "empty"},
+    "constructor": {"color": "#7c3aed", "fontcolor": "#6d28d9"},
+}
+_MERMAID_CONTAINER_ARROWS = {"container-resolve": "==>", "container-binding": "-.->", "constructor": "-->"}
+_MERMAID_CONTAINER_LINKS = {"container-resolve": "stroke:#6d28d9",
+                            "container-binding": "stroke:#9333ea,stroke-width:2px", "constructor": "stroke:#7c3aed"}
+EDGE_LABEL_PARAMETERS = 3  # parameter names a constructor edge's label lists; the rest are counted
 GRAPH_FORMATS_NEEDING_DOT = ("svg", "png")
 # Mermaid's own defaults, which GitHub keeps: a bigger flowchart shows "Edge limit exceeded" / "Maximum text
 # size in diagram exceeded" instead of the picture.
@@ -68,11 +93,33 @@ def node_lines(node: ViewNode, *, qualified: bool = False) -> list[str]:
     return lines
 
 
+def container_via(edge: ViewEdge) -> str | None:
+    """The container via an edge is drawn as (CONTAINER_EDGE_ORDER), or None for an edge FastAPI makes."""
+    return next((via for via in CONTAINER_EDGE_ORDER if via in edge.vias), None)
+
+
+def edge_label(edge: ViewEdge) -> str:
+    """What an edge's label says: "" for a plain `Depends` parameter, `constructor: repo` for a constructor
+    argument, else its vias (`router`, `container-resolve`, `constructor,param` when a collapsed view merges
+    several)."""
+    if edge.vias == ("param",):
+        return ""
+    if edge.vias == ("constructor",) and edge.parameters:
+        names = list(edge.parameters[:EDGE_LABEL_PARAMETERS])
+        if len(edge.parameters) > EDGE_LABEL_PARAMETERS:
+            names.append(f"+{len(edge.parameters) - EDGE_LABEL_PARAMETERS}")
+        return "constructor: " + ", ".join(names)
+    return ",".join(edge.vias)
+
+
 def _edge_attributes(edge: ViewEdge) -> dict[str, str]:
     attributes = {}
-    if edge.vias != ("param",):
-        attributes.update(style="dashed", label=",".join(edge.vias))
-    if edge.in_cycle:
+    via = container_via(edge)
+    if via is not None:
+        attributes.update(_DOT_CONTAINER_EDGES[via], label=edge_label(edge))
+    elif edge.vias != ("param",):
+        attributes.update(style="dashed", label=edge_label(edge))
+    if edge.in_cycle:  # red wins over a container's purple (the line keeps its dashes)
         attributes.update(color=CYCLE_COLOR, penwidth="2", fontcolor=CYCLE_COLOR)
     return attributes
 
@@ -185,16 +232,26 @@ def mermaid_flowchart(view: GraphView) -> str:
     if box:
         lines.append(f'    nf["{"<br/>".join(mermaid_text(line) for line in box)}"]')
     cycle_links = []
+    container_links: dict[str, list[str]] = {}
     for number, edge in enumerate(view.edges):
-        arrow = "-->" if edge.vias == ("param",) else f"-.->|{mermaid_text(','.join(edge.vias))}|"
+        via = container_via(edge)
+        if via is not None:
+            arrow = f"{_MERMAID_CONTAINER_ARROWS[via]}|{mermaid_text(edge_label(edge))}|"
+        elif edge.vias == ("param",):
+            arrow = "-->"
+        else:
+            arrow = f"-.->|{mermaid_text(edge_label(edge))}|"
         lines.append(f"    {ids[edge.source]} {arrow} {ids[edge.target]}")
         if edge.in_cycle:
             cycle_links.append(str(number))
+        elif via is not None:  # a cycle edge is only red
+            container_links.setdefault(via, []).append(str(number))
     for kind, style in _MERMAID_STYLES.items():
         members = [ids[node.id] for node in view.nodes if node.kind == kind]
         if members:
-            lines.append(f"    classDef kind_{kind} {style}")
-            lines.append(f"    class {','.join(members)} kind_{kind}")
+            name = "kind_" + kind.replace("-", "_")
+            lines.append(f"    classDef {name} {style}")
+            lines.append(f"    class {','.join(members)} {name}")
     yielding = [ids[node.id] for node in view.nodes if node.yields and node.kind != "module"]
     if yielding:
         lines.append("    classDef yields stroke:#0f766e,stroke-width:2px,stroke-dasharray:6 2")
@@ -207,6 +264,9 @@ def mermaid_flowchart(view: GraphView) -> str:
         lines.append(f"    classDef outside fill:#fef2f2,stroke:{FINDING_COLOR},stroke-width:2px,color:#7f1d1d")
         lines.append("    class nf outside")
     lines.extend(f"    style {cluster} stroke:{FINDING_COLOR},stroke-width:3px" for cluster in flagged_clusters)
+    for via in CONTAINER_EDGE_ORDER:
+        if via in container_links:
+            lines.append(f"    linkStyle {','.join(container_links[via])} {_MERMAID_CONTAINER_LINKS[via]}")
     if cycle_links:
         lines.append(f"    linkStyle {','.join(cycle_links)} stroke:{CYCLE_COLOR},stroke-width:3px")
     return "\n".join(lines) + "\n"
@@ -250,19 +310,36 @@ def _markdown_diagram(view: GraphView) -> list[str]:
     text = mermaid_flowchart(view)
     excess = mermaid_excess(view, text)
     summary = "Dependency graph"
+    drawn = view
     if excess is not None and any(node.kind != "module" for node in view.nodes):
         collapsed = collapse_modules(view)
         collapsed_text = mermaid_flowchart(collapsed)
         collapsed_excess = mermaid_excess(collapsed, collapsed_text)
         if collapsed_excess is None:
             summary = f"Dependency graph, one node per module (the whole graph, {excess}, is more than Mermaid draws)"
-            text, excess = collapsed_text, None
+            text, excess, drawn = collapsed_text, None, collapsed
         else:
             excess += f", and {collapsed_excess} with one node per module"
     if excess is not None:
         return [f"No dependency graph: it would have {excess}; {MERMAID_LIMITS} (GitHub shows an error instead). "
                 "`wirelint graph --format html` draws it all; `--route` or `--focus` narrow it.", ""]
-    return [f"<details><summary>{summary}</summary>", "", "```mermaid", text.rstrip(), "```", "", "</details>", ""]
+    key = [CONTAINER_KEY, ""] if any(container_via(edge) for edge in drawn.edges) else []
+    return [f"<details><summary>{summary}</summary>", "", "```mermaid", text.rstrip(), "```", "", *key, "</details>",
+            ""]
+
+
+# Under a Markdown diagram with container edges: what their lines mean (Mermaid draws no legend).
+CONTAINER_KEY = ("Purple edges are built by a DI container or a composition root, not by FastAPI: thick "
+                 "`container-resolve` (code asks a container), dotted `container-binding` (what the container "
+                 "builds for a type or provider), solid `constructor` (what an `__init__` parameter receives).")
+
+
+def container_edge_counts(edges: Iterable[ViewEdge]) -> str:
+    """`2 via constructor, 1 via container-resolve`: edges with each container via (CONTAINER_EDGE_ORDER's
+    reverse: from the class outwards); "" when there are none."""
+    edges = tuple(edges)
+    counts = {via: sum(via in edge.vias for edge in edges) for via in reversed(CONTAINER_EDGE_ORDER)}
+    return ", ".join(f"{count:,} via {via}" for via, count in counts.items() if count)
 
 
 def render_markdown(view: GraphView) -> str:
@@ -273,8 +350,10 @@ def render_markdown(view: GraphView) -> str:
         counts[finding.code] = counts.get(finding.code, 0) + 1
     cycles = sum(e.in_cycle for e in view.edges)
     out = [f"## {markdown_cell(view.title)}", ""]
+    through_containers = container_edge_counts(view.edges)
     out.append(f"{counted(len(view.nodes), 'node')} ({', '.join(kind_counts(view.nodes)) or 'none'}), "
-               f"{counted(len(view.edges), 'edge')}, {cycles} on {'a cycle' if cycles == 1 else 'cycles'}"
+               f"{counted(len(view.edges), 'edge')}" + (f" ({through_containers})" if through_containers else "")
+               + f", {cycles} on {'a cycle' if cycles == 1 else 'cycles'}"
                + (f"; {counted(view.hidden, 'node')} not shown" if view.hidden else "") + ".")
     out.append("")
     rows = []

@@ -26,22 +26,31 @@ class ViewError(ValueError):
 @dataclass(frozen=True, slots=True)
 class ViewNode:
     id: str
-    kind: str  # endpoint | provider | factory | class | instance | unresolved | module (collapsed)
+    # endpoint | provider | factory | class | instance | container | container-provider | unresolved
+    # | module (collapsed)
+    kind: str
     label: str  # short display name
-    detail: tuple[str, ...]  # routes of an endpoint, "(yields)", the reason it is unresolved, ...
+    # routes of an endpoint, "(yields)", a container-provider's "singleton provider" and "calls <class>", the
+    # reason it is unresolved, ...
+    detail: tuple[str, ...]
     module: str
     cluster: str | None
     path: str | None
     line: int | None
     yields: bool
     findings: tuple[str, ...]  # codes of the findings located in this node, sorted
+    lifetime: str | None = None  # container-provider: factory | singleton | resource | ... (graph-model.md)
+    calls: str | None = None  # container-provider: the callable it calls (its node's `class`)
 
 
 @dataclass(frozen=True, slots=True)
 class ViewEdge:
     source: str
     target: str
-    vias: tuple[str, ...]  # how the dependency attaches: param | decorator | router | include | app
+    # how the dependency attaches, sorted: FastAPI's param | decorator | router | include | app | dependencies,
+    # or a container's or composition root's constructor | container-binding | container-resolve (a collapsed
+    # view merges several)
+    vias: tuple[str, ...]
     parameters: tuple[str, ...]
     in_cycle: bool
 
@@ -96,12 +105,7 @@ class GraphView:
         """A JSON-able document (the input of the HTML page)."""
         return {
             "title": self.title,
-            "nodes": [
-                {"id": n.id, "kind": n.kind, "label": n.label, "detail": list(n.detail), "module": n.module,
-                 "cluster": n.cluster, "path": n.path, "line": n.line, "yields": n.yields,
-                 "findings": list(n.findings)}
-                for n in self.nodes
-            ],
+            "nodes": [_node_dict(n) for n in self.nodes],
             "edges": [
                 {"source": e.source, "target": e.target, "vias": list(e.vias), "parameters": list(e.parameters),
                  "in_cycle": e.in_cycle}
@@ -115,6 +119,17 @@ class GraphView:
             ],
             "hidden": self.hidden,
         }
+
+
+def _node_dict(node: ViewNode) -> dict:
+    item = {"id": node.id, "kind": node.kind, "label": node.label, "detail": list(node.detail), "module": node.module,
+            "cluster": node.cluster, "path": node.path, "line": node.line, "yields": node.yields,
+            "findings": list(node.findings)}
+    if node.lifetime is not None:  # container-providers only: other documents stay as they were
+        item["lifetime"] = node.lifetime
+    if node.calls is not None:
+        item["calls"] = node.calls
+    return item
 
 
 _PLURALS = {"class": "classes", "factory": "factories", "unresolved": "unresolved"}
@@ -214,14 +229,25 @@ def module_of(node: Node, modules: Collection[str]) -> str:
     return node.id.rsplit(".", 1)[0]
 
 
+def provider_lifetime(node: Node) -> str:
+    """`singleton provider`: a container-provider's lifetime, as its detail line says it."""
+    return f"{node.lifetime} provider" if node.lifetime else "container provider"
+
+
 def node_detail(graph: DependencyGraph, node: Node) -> tuple[str, ...]:
-    """Routes for an endpoint, "(yields)", "(external)", the reason a node is unresolved."""
+    """Routes for an endpoint, a container-provider's lifetime and what it calls, "(yields)", "(external)",
+    the reason a node is unresolved."""
     if node.kind == "unresolved":
         return (node.reason or "",)
     lines = []
     if node.kind == "endpoint":
         lines += [f"{' '.join(r.methods)} {r.path}" for r in graph.routes_of(node.id)]
-    elif node.yields:
+    elif node.kind == "container-provider":
+        lines.append(provider_lifetime(node))
+        if node.class_id:  # named as in its module's code when it is in the container's module
+            home = node.class_id.rsplit(".", 1)[0]
+            lines.append(f"calls {node.class_id[len(home) + 1:] if node.id.startswith(home + '.') else node.class_id}")
+    if node.yields and node.kind != "endpoint":
         lines.append("(yields)")
     if node.location is None:
         lines.append("(external)")
@@ -322,7 +348,8 @@ def build_view(graph: DependencyGraph, findings: Iterable[Finding] = (), *, modu
         nodes.append(ViewNode(node.id, node.kind, _label(node, module), node_detail(graph, node), module,
                               node_cluster or None, node.location.path if node.location else None,
                               node.location.line if node.location else None, node.yields,
-                              tuple(sorted(codes_at.get(node.id, ())))))
+                              tuple(sorted(codes_at.get(node.id, ()))), node.lifetime,
+                              node.class_id if node.kind == "container-provider" else None))
     edges = []
     for source in sorted(keep):
         for target in graph.dependencies_of(source):
