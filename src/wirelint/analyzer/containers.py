@@ -61,7 +61,7 @@ _DI_PROVIDERS = "dependency_injector.providers."
 # Providers whose first argument is the callable they call; the rest are passed to it.
 _CALLING_PROVIDERS = ("Factory", "Singleton", "Resource", "Callable", "Coroutine")
 # Providers whose value is configuration, not a collaborator: not edges of a constructor.
-_VALUE_PROVIDERS = frozenset({"Configuration", "Object"})
+_VALUE_PROVIDERS = frozenset({"Configuration"})
 LIFESPAN_DECORATORS = frozenset({"contextlib.asynccontextmanager", "contextlib.contextmanager"})
 # Functions conventionally written as the composition root (the list, and common spellings).
 ROOT_FUNCTIONS = frozenset({
@@ -210,6 +210,7 @@ class ContainerWiring:
     _bindings: dict[str, dict[str, list[LagomBinding]]] | None = None
     _expanded: set = field(default_factory=set)
     _pending: list = field(default_factory=list)
+    _container_names: frozenset = frozenset()  # the parameters of a lagom factory lambda being read
 
     @property
     def resolver(self) -> Resolver:
@@ -362,16 +363,20 @@ class ContainerWiring:
             func = self.resolver.qualified(self.resolver.deref(self.resolver.resolve_qualified(value.func, ctx)))
             if func in LAGOM_SINGLETONS and value.args:
                 value = value.args[0]
-        if isinstance(value, LambdaExpr):
+        if isinstance(value, LambdaExpr):  # `lambda c: Impl(repo=c[Repo])`: lagom passes itself as `c`
             facts = self.resolver.function_facts(ctx.module, value.qualname)
             inner = Ctx(ctx.module, ctx.scope, ctx.env)
             results = []
-            for returned in facts.returns if facts else ():
-                if isinstance(returned, CallExpr):
-                    built = self.constructed_class(returned, inner)
-                    if built is not None:
-                        results.append(self.class_node(built, f"{built.module}.{built.qualname}"))
-                        self.construct(returned, inner, binding.location, container)
+            self._container_names = frozenset(p.name for p in facts.parameters) if facts else frozenset()
+            try:
+                for returned in facts.returns if facts else ():
+                    if isinstance(returned, CallExpr):
+                        built = self.constructed_class(returned, inner)
+                        if built is not None:
+                            results.append(self.class_node(built, f"{built.module}.{built.qualname}"))
+                            self.construct(returned, inner, binding.location, container)
+            finally:
+                self._container_names = frozenset()
             return results
         if isinstance(value, CallExpr):  # an instance, built when the binding runs
             built = self.constructed_class(value, ctx)
@@ -455,6 +460,9 @@ class ContainerWiring:
         target = self.resolver.callable_target(callable_expr, body_ctx(self.resolver, callable_expr, decl)) \
             if callable_expr is not None else None
         class_id = target.id if target is not None and target.kind != "unresolved" else None
+        if decl.kind == "Object" and decl.call.args:  # `providers.Object(engine)`: the object itself
+            held = self.resolver.resolve(decl.call.args[0], body_ctx(self.resolver, decl.call.args[0], decl))
+            class_id = held.id if isinstance(held, VarSym) else self.resolver.qualified(held)
         self.builder.graph.add_node(Node(decl.id, "container-provider", decl.location, class_id=class_id,
                                          lifetime=provider_lifetime(decl.kind)))
         if decl.id not in self._expanded:
@@ -544,7 +552,8 @@ class ContainerWiring:
             return None
         if isinstance(expr, SubscriptExpr) and len(expr.items) == 1:
             lookup_container = self.lagom_container(expr.value, ctx) or (
-                container if isinstance(self.resolver.resolve(expr.value, ctx), ParamSym) else None)
+                container if isinstance(expr.value, NameExpr) and expr.value.name in self._container_names
+                else None)
             if lookup_container is not None:
                 return self.resolve_type(lookup_container, expr.items[0], ctx, fallback)
             return None
