@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from . import deps
 from sample_app.antipatterns.routes import router as antipatterns_router
 from sample_app.config import get_settings
+from sample_app.containers import composition_root, injector_style, lagom_style
 from sample_app.deps.common import api_marker, request_id
 from sample_app.fixed.routes import router as fixed_router
 from sample_app.models import User
@@ -49,6 +50,9 @@ def create_app() -> FastAPI:
     app.include_router(ws.router)
     app.include_router(antipatterns_router)
     app.include_router(fixed_router)
+    app.include_router(lagom_style.router)
+    app.include_router(injector_style.router)
+    app.include_router(composition_root.router)
     return app
 
 

@@ -176,7 +176,7 @@ def test_demo_analyzes_the_sample_app_and_writes_its_graph(tmp_path):
 
     result = run("demo", "-o", "pictures", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
-    assert "Found 13 findings in 48 files" in result.stdout
+    assert "Found 16 findings in 53 files" in result.stdout
     for code in ("DI001", "DI002", "DI003", "DI004", "DI005", "DI006", "DI007", "DI008"):
         assert f"\n{code} " in result.stdout.split("Lessons", 1)[1]
     document = json.loads((tmp_path / "pictures" / "sample_app.graph.json").read_text())
@@ -433,7 +433,7 @@ def test_runs_sharing_a_cache_agree_and_a_corrupt_cache_is_rebuilt(tmp_path):
     assert [run.returncode for run in runs] == [1, 1, 1, 1]
     assert len({stdout for stdout, _ in outputs}) == 1 and all(stderr == "" for _, stderr in outputs)
     expected = outputs[0][0]
-    assert expected.splitlines()[-1].startswith("Found 13 findings")
+    assert expected.splitlines()[-1].startswith("Found 16 findings")
     for name in ("facts.pickle", "result.pickle", "findings.pickle"):
         (tmp_path / "shared" / name).write_bytes(b"\x80\x05not a pickle")
     rebuilt = subprocess.run(command, cwd=tmp_path, capture_output=True, text=True)

@@ -165,7 +165,7 @@ def fan_in_view(sources: int = 300, providers: int = 20, cluster: bool = False, 
     return {"title": "fan-in", "nodes": nodes, "edges": edges, "findings": [], "hidden": 0}
 
 
-def sample_app_view(cluster: str = "none", collapse: bool = False) -> dict:
+def sample_app_view(cluster: str = "none", collapse: bool = False, exclude: tuple[str, ...] = ()) -> dict:
     """The view `wirelint graph --format html` draws for the bundled sample app."""
     from wirelint.analyzer import analyze
     from wirelint.report.graph_view import build_view
@@ -174,7 +174,7 @@ def sample_app_view(cluster: str = "none", collapse: bool = False) -> dict:
     cwd = Path.cwd()
     os.chdir(REPO)
     try:
-        index = analyze([Path("sample_app")], cache_dir=None, jobs=1)
+        index = analyze([Path("sample_app")], cache_dir=None, jobs=1, exclude=exclude)
     finally:
         os.chdir(cwd)
     findings = run_rules(index, [rule() for rule in all_rules()])
@@ -604,13 +604,19 @@ def overlaps(a: dict, b: dict) -> bool:
     return a["x"] < b["right"] and b["x"] < a["right"] and a["y"] < b["bottom"] and b["y"] < a["bottom"]
 
 
+# The layout tests below draw the sample app without its container modules: the two FastAPI cycles, 71
+# nodes (the three routers main.py includes from there are unresolved then). What they check does not
+# depend on which app is drawn; their numbers do.
+BEFORE_CONTAINERS = ("sample_app/containers",)
+
+
 def test_a_graph_too_small_to_read_when_fitted_opens_readable_on_its_cycles(open_page, tmp_path):
-    view = sample_app_view("module")
+    view = sample_app_view("module", exclude=BEFORE_CONTAINERS)
     graph = open_page(view)  # 1400 x 900: fitted, the names would be about 5px high
     page = graph.page
     assert graph.transform()[2] == 0.85
     assert page.text_content("#view-note") == (
-        "Showing the 2 dependency cycles at a readable size \u00b7 Fit shows all 68 nodes")
+        "Showing the 2 dependency cycles at a readable size \u00b7 Fit shows all 71 nodes")
     canvas = page.locator("#graph").bounding_box()
     toolbar = client_box(page, "#toolbar")[0]
     on_cycles = {item[end] for item in view["edges"] if item["in_cycle"] for end in ("source", "target")}
@@ -632,7 +638,7 @@ def test_a_graph_too_small_to_read_when_fitted_opens_readable_on_its_cycles(open
 
 
 def test_module_level_findings_are_marked_on_their_cluster_and_explained_in_the_panel(open_page):
-    graph = open_page(sample_app_view("module"))
+    graph = open_page(sample_app_view("module", exclude=BEFORE_CONTAINERS))
     page = graph.page
     module = "sample_app.antipatterns.module_session"
     assert page.eval_on_selector_all(f'g.cluster[data-cluster="{module}"]', """groups => groups.map(g =>
@@ -657,7 +663,7 @@ def test_module_level_findings_are_marked_on_their_cluster_and_explained_in_the_
     graph.node("sample_app.fixed.module_session.book_count").click()
     assert page.locator("g.cluster.active").count() == 0
     assert graph.errors == []
-    flat = open_page(sample_app_view())
+    flat = open_page(sample_app_view(exclude=BEFORE_CONTAINERS))
     assert flat.page.text_content('li.finding[data-code="DI004"] .where') == (
         "in no node of the graph; in module sample_app.antipatterns.module_session")
 
@@ -666,11 +672,12 @@ def test_a_collapsed_graph_draws_a_cycle_inside_a_module_and_its_module_level_fi
     view = sample_app_view(collapse=True)
     graph = open_page(view)
     page = graph.page
-    module = "sample_app.antipatterns.dependency_cycle"
+    module, lagom = "sample_app.antipatterns.dependency_cycle", "sample_app.containers.lagom_style"
     assert page.eval_on_selector_all("path.edge.cycle", "ps => ps.map(p => [p.dataset.source, p.dataset.target])") == [
-        [module, module]]
+        [module, module], [lagom, lagom]]
     assert "cycle inside (4 nodes)" in page.text_content(f'g.node[data-id="{module}"]')
-    assert page.text_content("#summary") == "27 nodes \u00b7 54 edges \u00b7 1 on a cycle \u00b7 13 findings"
+    assert "cycle inside (3 nodes)" in page.text_content(f'g.node[data-id="{lagom}"]')
+    assert page.text_content("#summary") == "31 nodes \u00b7 59 edges \u00b7 2 on cycles \u00b7 16 findings"
     assert page.locator('li.finding[data-code="DI004"] .where').count() == 0
     page.click('li.finding[data-code="DI004"]')
     assert graph.ids_with("g.node.selected") == {"sample_app.antipatterns.module_session"}
@@ -698,4 +705,161 @@ def test_the_search_box_and_code_in_explanations_fit_the_panel(open_page):
     for scroll_width, client_width, right, _ in blocks:  # wrapped: nothing runs past the edge or hides
         assert scroll_width <= client_width and right <= panel["right"]
     assert page.evaluate("document.getElementById('panel').scrollWidth <= document.getElementById('panel').clientWidth")
+    assert graph.errors == []
+
+
+# ---------------------------------------------------------------- containers and composition roots (graph v2)
+
+
+def container_view(collapse: bool = False) -> dict:
+    """The view document of a graph with both container kinds and the three container vias (see
+    docs/graph-model.md), built by hand: a lagom container a class receives, dependency-injector providers,
+    constructor arguments (two of them on a cycle), and FastAPI param and decorator edges beside them."""
+    from wirelint.analyzer.graph import DependencyGraph
+    from wirelint.analyzer.models import Edge, Location, Node, RouteInfo
+    from wirelint.report.graph_view import build_view
+
+    def at(module: str, line: int) -> Location:
+        return Location(module.replace(".", "/") + ".py", line, 1, line + 2, 1)
+
+    graph = DependencyGraph()
+    for node_id, kind, extra in [
+        ("app.api.list_orders", "endpoint", {}),
+        ("app.containers.Container.orders", "container-provider",
+         {"class_id": "app.services.OrderService", "lifetime": "factory"}),
+        ("app.containers.Container.repository", "container-provider",
+         {"class_id": "app.repos.SqlOrderRepository", "lifetime": "singleton"}),
+        ("app.cycle.Alpha", "class", {}),
+        ("app.cycle.Beta", "class", {}),
+        ("app.deps.get_db", "provider", {"yields": True}),
+        ("app.repos.OrderRepository", "class", {}),
+        ("app.repos.SqlOrderRepository", "class", {}),
+        ("app.services.Locator", "class", {}),
+        ("app.services.OrderService", "class", {}),
+        ("app.wiring.container", "container", {}),
+    ]:
+        graph.add_node(Node(node_id, kind, at(node_id.rsplit(".", 1)[0], 3), **extra))
+    graph.add_route("app.api.list_orders", RouteInfo(("GET",), "/orders", "app.main.app"))
+    for source, target, via, parameter in [
+        ("app.api.list_orders", "app.containers.Container.orders", "container-resolve", "orders"),
+        ("app.api.list_orders", "app.cycle.Alpha", "container-resolve", "alpha"),
+        ("app.api.list_orders", "app.deps.get_db", "decorator", None),
+        ("app.api.list_orders", "app.services.Locator", "param", "locator"),
+        ("app.api.list_orders", "app.services.OrderService", "container-resolve", "service"),
+        ("app.containers.Container.orders", "app.containers.Container.repository", "constructor", "repo"),
+        ("app.containers.Container.orders", "app.services.OrderService", "container-binding", None),
+        ("app.containers.Container.repository", "app.repos.SqlOrderRepository", "container-binding", None),
+        ("app.cycle.Alpha", "app.cycle.Beta", "constructor", "beta"),
+        ("app.cycle.Beta", "app.cycle.Alpha", "constructor", "alpha"),
+        ("app.repos.OrderRepository", "app.repos.SqlOrderRepository", "container-binding", None),
+        ("app.services.Locator", "app.wiring.container", "constructor", "container"),
+        ("app.services.OrderService", "app.repos.OrderRepository", "constructor", "repo"),
+    ]:
+        graph.add_edge(Edge(source, target, via, at("app.x", 9), parameter))
+    modules = ["app.api", "app.containers", "app.cycle", "app.deps", "app.repos", "app.services", "app.wiring"]
+    return build_view(graph, modules=modules, title="containers", collapse=collapse).to_dict()
+
+
+def test_container_providers_carry_their_lifetime_into_the_page():
+    document = embedded_document(render_html(container_view()))
+    providers = {item["id"]: (item["kind"], item["lifetime"], item["calls"], item["detail"])
+                 for item in document["nodes"] if "lifetime" in item}
+    assert providers == {
+        "app.containers.Container.orders": ("container-provider", "factory", "app.services.OrderService",
+                                            ["factory provider", "calls app.services.OrderService"]),
+        "app.containers.Container.repository": ("container-provider", "singleton", "app.repos.SqlOrderRepository",
+                                                ["singleton provider", "calls app.repos.SqlOrderRepository"]),
+    }
+    assert "lifetime" not in embedded_document(render_html(small_view()))["nodes"][0]
+    assert render_html(container_view()) == render_html(container_view())
+
+
+def computed(page, selector: str, *properties: str) -> list[list[str]]:
+    return page.eval_on_selector_all(selector, """(elements, properties) => elements.map(e => {
+        const style = getComputedStyle(e); return properties.map(name => style.getPropertyValue(name)); })""",
+                                     list(properties))
+
+
+def test_container_kinds_and_edges_are_drawn_apart_and_in_the_legend(open_page, tmp_path):
+    view = container_view()
+    graph = open_page(view)
+    page = graph.page
+    drawn = page.eval_on_selector_all("path.edge", """paths => paths.map(p => [p.dataset.source.split('.').pop(),
+        p.dataset.target.split('.').pop(), p.getAttribute('class'), p.dataset.vias])""")
+    assert sorted(map(tuple, drawn)) == [
+        ("Alpha", "Beta", "edge container via-constructor cycle", "constructor"),
+        ("Beta", "Alpha", "edge container via-constructor cycle", "constructor"),
+        ("Locator", "container", "edge container via-constructor", "constructor"),
+        ("OrderRepository", "SqlOrderRepository", "edge container via-container-binding", "container-binding"),
+        ("OrderService", "OrderRepository", "edge container via-constructor", "constructor"),
+        ("list_orders", "Alpha", "edge container via-container-resolve", "container-resolve"),
+        ("list_orders", "Locator", "edge", "param"),
+        ("list_orders", "OrderService", "edge container via-container-resolve", "container-resolve"),
+        ("list_orders", "get_db", "edge via-other", "decorator"),
+        ("list_orders", "orders", "edge container via-container-resolve", "container-resolve"),
+        ("orders", "OrderService", "edge container via-container-binding", "container-binding"),
+        ("orders", "repository", "edge container via-constructor", "constructor"),
+        ("repository", "SqlOrderRepository", "edge container via-container-binding", "container-binding"),
+    ]
+    # each via its own purple line; a cycle is red whatever made it, and FastAPI's edges stay grey
+    style = ("stroke", "stroke-dasharray", "stroke-width")
+    assert computed(page, "path.edge.via-container-resolve", *style)[0] == ["rgb(124, 58, 237)", "8px, 4px", "2.2px"]
+    assert computed(page, "path.edge.via-container-binding", *style)[0] == ["rgb(168, 85, 247)", "1px, 3.5px", "1.7px"]
+    assert computed(page, "path.edge.via-constructor:not(.cycle)", *style)[0] == ["rgb(139, 92, 246)", "none", "1.4px"]
+    assert {tuple(item) for item in computed(page, "path.edge.cycle", "stroke", "marker-end")} == {
+        ("rgb(220, 38, 38)", 'url("#arrow-cycle")')}
+    assert computed(page, 'path.edge[data-vias="param"]', "stroke") == [["rgb(148, 163, 184)"]]
+    labels = page.eval_on_selector_all("text.edge-label", "ts => ts.map(t => [t.textContent, t.getAttribute('class')])")
+    assert ["constructor: repo", "edge-label container"] in labels
+    assert {text for text, cls in labels if cls == "edge-label container"} >= {"container-resolve", "container-binding"}
+    assert {text for text, cls in labels if "cycle" in cls} <= {"constructor: alpha", "constructor: beta"}
+    assert page.locator("g.node.kind-container path.lid").count() == 1
+    assert page.locator("g.node.kind-container-provider rect.plate").count() == 2
+    assert page.eval_on_selector_all("#legend g.legend-node", "gs => gs.map(g => g.dataset.kind)")[-2:] == [
+        "container", "container-provider"]
+    assert page.eval_on_selector_all("#legend path[data-via]", "ps => ps.map(p => p.dataset.via)") == [
+        "container-resolve", "container-binding", "constructor"]
+    legend = page.text_content("#legend")
+    for text in ("DI container", "container provider (factory, singleton, ...)",
+                 "container-resolve: code asks a container", "container-binding: what it builds for a type",
+                 "constructor: an __init__ argument"):
+        assert text in legend
+    page.screenshot(path=str(tmp_path / "containers.png"))
+
+    graph.node("app.containers.Container.repository").click()
+    details = page.locator("#details .node-detail")
+    assert details.locator(".chip").text_content() == "container-provider \u00b7 singleton"
+    rows = dict(zip(details.locator("dt").all_text_contents(), details.locator("dd").all_text_contents()))
+    assert (rows["lifetime"], rows["calls"]) == ("singleton", "app.repos.SqlOrderRepository")
+    assert "detail" not in rows  # the lifetime and callable lines have their rows
+    relations = page.eval_on_selector_all("#details .relations li", "lis => lis.map(li => li.textContent)")
+    assert relations == ["repos.SqlOrderRepositoryvia container-binding",
+                         "containers.Container.ordersrepo \u00b7 via constructor"]
+    graph.node("app.cycle.Alpha").click()
+    assert "beta \u00b7 via constructor \u00b7 cycle" in page.text_content("#details")
+    assert graph.errors == [] and graph.dialogs == []
+
+    plain = open_page(small_view())  # a graph without containers keeps the legend it had
+    assert plain.page.locator("#legend [data-via]").count() == 0
+    kinds = plain.page.eval_on_selector_all("#legend g.legend-node", "gs => gs.map(g => g.dataset.kind)")
+    assert "container" not in kinds and "container-provider" not in kinds
+
+
+def test_a_collapsed_container_view_merges_vias_into_one_purple_edge(open_page):
+    view = container_view(collapse=True)
+    graph = open_page(view)
+    page = graph.page
+    merged = page.eval_on_selector_all('path.edge[data-source="app.api"][data-target="app.services"]',
+                                       "ps => ps.map(p => [p.getAttribute('class'), p.dataset.vias, p.textContent])")
+    assert merged == [["edge container via-container-resolve", "container-resolve param",
+                       "app.api \u2192 app.services\nparameter locator, service; via container-resolve"]]
+    # a self-loop's label is right of its node, short of the next column (its vias, without the parameters
+    # that would not fit); its tooltip says it all
+    loop = page.locator("text.edge-label.cycle")
+    assert loop.count() == 1 and loop.text_content() == "constructor"
+    box, cycle_node = loop.bounding_box(), graph.node("app.cycle").locator("rect.box").bounding_box()
+    next_column = graph.node("app.services").locator("rect.box").bounding_box()
+    assert cycle_node["x"] + cycle_node["width"] <= box["x"] and box["x"] + box["width"] <= next_column["x"]
+    assert page.text_content('path.edge[data-source="app.cycle"][data-target="app.cycle"] title') == (
+        "app.cycle \u2192 app.cycle\nparameter alpha, beta; via constructor\nin a dependency cycle")
     assert graph.errors == []
