@@ -39,7 +39,7 @@ CONTAINER_LIBRARIES = ("lagom.", "dependency_injector.")
 CONTAINER = "<the container>"
 
 
-def _edges(graph: DependencyGraph, endpoints: set[str]) -> set[tuple[str, str, str]]:
+def fastapi_edges(graph: DependencyGraph, endpoints: set[str]) -> set[tuple[str, str, str]]:
     """(source, target, param | list) for the edges FastAPI builds below these endpoints; a container's
     own edges (bindings, constructors) are not FastAPI's, and a dependency a container provides is an edge
     to CONTAINER."""
@@ -64,8 +64,8 @@ def cross_check(static: DependencyGraph, runtime: DependencyGraph, app: str) -> 
     candidates = static.apps() or [None]
     static_app = max(candidates, key=lambda a: (len(set(_routes(static, a)) & set(runtime_routes)), a or ""))
     static_routes = _routes(static, static_app)
-    runtime_edges = _edges(runtime, set(runtime_routes.values()))
-    static_edges = _edges(static, set(static_routes.values()))
+    runtime_edges = fastapi_edges(runtime, set(runtime_routes.values()))
+    static_edges = fastapi_edges(static, set(static_routes.values()))
     differences = []
     static_paths = {(endpoint, path) for endpoint, _m, path in static_routes}
     for endpoint, methods, path in sorted(set(runtime_routes) - set(static_routes)):
