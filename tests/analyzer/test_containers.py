@@ -226,3 +226,46 @@ def test_bindings_in_tests_are_not_the_applications(analyze_project):
                              "container[Repo] = FakeRepo\n",
     })
     assert edges(index) == {("app.services.Repo", "app.services.SqlRepo", "container-binding", None)}
+
+
+def test_lagom_factories(analyze_project):
+    # A factory function bound by name, and `@dependency_definition(container)` (its return annotation says
+    # what it defines); lagom fills their parameters by annotation too.
+    index = analyze_project({"app.py": PROTOCOLS + """
+from collections.abc import Iterator
+from contextlib import contextmanager
+from fastapi import APIRouter
+from lagom import Container, dependency_definition
+from lagom.integrations.fast_api import FastApiIntegration
+class Session:
+    def close(self) -> None: ...
+def make_repo(session: Session) -> SqlRepo:
+    return SqlRepo()
+container = Container()
+container[Repo] = make_repo
+@dependency_definition(container)
+@contextmanager
+def open_session() -> Iterator[Session]:
+    session = Session()
+    yield session
+    session.close()
+@dependency_definition(container)
+def mailer(c: Container) -> Mailer:
+    return Mailer()
+deps = FastApiIntegration(container)
+router = APIRouter()
+@router.get("/")
+def place(orders: Orders = deps.depends(Orders)):
+    return 1
+"""})
+    assert edges(index) == {
+        ("app.place", "app.Orders", "container-resolve", "orders"),
+        ("app.Orders", "app.Repo", "constructor", "repo"),
+        ("app.Orders", "app.Mailer", "constructor", "mailer"),
+        ("app.Repo", "app.make_repo", "container-binding", None),
+        ("app.make_repo", "app.Session", "constructor", "session"),
+        ("app.Session", "app.open_session", "container-binding", None),
+        ("app.Mailer", "app.mailer", "container-binding", None),
+        ("app.mailer", "app.container", "constructor", "c"),
+    }
+    assert index.graph.node("app.container").kind == "container"

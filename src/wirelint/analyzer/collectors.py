@@ -510,6 +510,7 @@ class _Collector:
             location=self.location(node),
             scope=self.function_scope(),
             class_qualname=class_qualname,
+            return_annotation=self.annotation(node.returns.annotation) if node.returns is not None else None,
         )
         for parameter in facts_args["parameters"]:
             self.scopes[scope][1][parameter.name] = Binding("parameter", line=parameter.location.line)

@@ -56,6 +56,9 @@ if TYPE_CHECKING:
 LAGOM_CONTAINERS = frozenset({"lagom.Container", "lagom.container.Container", "lagom.ExplicitContainer",
                               "lagom.container.ExplicitContainer"})
 LAGOM_SINGLETONS = frozenset({"lagom.Singleton", "lagom.definitions.Singleton"})
+LAGOM_DEFINITIONS = frozenset({"lagom.dependency_definition", "lagom.decorators.dependency_definition"})
+_GENERATOR_TYPES = frozenset(f"{module}.{name}" for module in ("typing", "collections.abc") for name in (
+    "Iterator", "Generator", "AsyncIterator", "AsyncGenerator"))
 DI_CONTAINERS = frozenset({"dependency_injector.containers.DeclarativeContainer"})
 _DI_PROVIDERS = "dependency_injector.providers."
 # Providers whose first argument is the callable they call; the rest are passed to it.
@@ -97,8 +100,8 @@ def service_class(resolver: Resolver, sym) -> str | None:
 
 def is_composition_root(resolver: Resolver, facts: ModuleFacts, scope: str) -> bool:
     """Where an application is wired: module level, a function that builds the `FastAPI` app, a lifespan
-    (`@asynccontextmanager`), a function conventionally named so (`main`, `create_app`, ...), or one that
-    binds a container. Test modules never are."""
+    (`@asynccontextmanager`), a function conventionally named so (`main`, `create_app`, ...), one that
+    builds a container, or a lagom `@dependency_definition` factory. Test modules never are."""
     if is_test_module(facts.path):
         return False
     if not scope:
@@ -108,8 +111,9 @@ def is_composition_root(resolver: Resolver, facts: ModuleFacts, scope: str) -> b
         return False
     if function.name in ROOT_FUNCTIONS and "<locals>" not in function.qualname:
         return True
-    if resolver.decorator_names(function.decorators, Ctx(facts.module, function.scope)) & LIFESPAN_DECORATORS:
-        return True
+    if resolver.decorator_names(function.decorators, Ctx(facts.module, function.scope)) & (
+            LIFESPAN_DECORATORS | LAGOM_DEFINITIONS):
+        return True  # a lifespan, or a factory the container calls
     scope_facts = facts.scopes.get(scope)
     if scope_facts is not None:
         for variable, binding in scope_facts.bindings.items():
@@ -297,12 +301,29 @@ class ContainerWiring:
                 continue  # a test's override of a binding is not the application's wiring
             for item in facts.item_assignments:
                 add(facts, item.scope, item.receiver, item.key, item.value, item.location)
+            for function in facts.functions.values():  # `@dependency_definition(container)` on a factory
+                ctx = Ctx(facts.module, function.scope)
+                for decorator in function.decorators:
+                    if not (isinstance(decorator, CallExpr) and decorator.args and self.resolver.qualified(
+                            self.resolver.deref(self.resolver.resolve_qualified(decorator.func, ctx)))
+                            in LAGOM_DEFINITIONS):
+                        continue
+                    key = self.defined_type(function.return_annotation, ctx)
+                    if key is not None:
+                        add(facts, function.scope, decorator.args[0], key, NameExpr(function.name), function.location)
             for scope, call in facts.calls:
                 if isinstance(call.func, AttributeExpr) and call.func.attr == "define" and len(call.args) == 2:
                     add(facts, scope, call.func.value, call.args[0], call.args[1],
                         Location(facts.path, call.line, call.column, call.line, call.column))
         self._bindings = found
         return found
+
+    def defined_type(self, annotation: Expr | None, ctx: Ctx) -> Expr | None:
+        """The type a factory's return annotation names: `X`, or `X` of `Iterator[X]`, `Generator[X, ...]`."""
+        if isinstance(annotation, SubscriptExpr) and annotation.items:
+            origin = self.resolver.qualified(self.resolver.deref(self.resolver.resolve_qualified(annotation.value, ctx)))
+            return annotation.items[0] if origin in _GENERATOR_TYPES else None
+        return annotation if isinstance(annotation, (NameExpr, AttributeExpr)) else None
 
     def type_id(self, sym: Sym) -> str | None:
         if isinstance(sym, DefSym) and sym.kind == "class":
@@ -381,6 +402,15 @@ class ContainerWiring:
         if isinstance(value, CallExpr):  # an instance, built when the binding runs
             built = self.constructed_class(value, ctx)
             return [self.class_node(built, f"{built.module}.{built.qualname}")] if built is not None else []
+        function = self.resolver.deref(self.resolver.resolve(value, ctx))
+        if isinstance(function, DefSym) and function.kind == "function":  # a factory: lagom calls it
+            facts = self.resolver.function_facts(function.module, function.qualname)
+            if facts is None:
+                return []
+            node_id = self.builder.add_target(self.resolver.function_target(
+                function.module, facts, f"{function.module}.{function.qualname}", "provider"))
+            self.expand_parameters(container, facts, Ctx(function.module, facts.scope), node_id, 0)
+            return [node_id]
         sym = self.resolver.class_of(self.resolver.resolve(value, ctx))
         type_id = self.type_id(sym)
         if type_id is None:
@@ -400,11 +430,13 @@ class ContainerWiring:
         """lagom's reflection: each `__init__` parameter resolved by its annotation."""
         init = self.resolver.find_method(cls, "__init__")
         function = self.resolver.function_facts(init.module, init.qualname) if init is not None else None
-        if function is None:
-            return
-        ctx = Ctx(init.module, function.scope)
+        if function is not None:
+            self.expand_parameters(container, function, Ctx(init.module, function.scope), class_id, 1)
+
+    def expand_parameters(self, container: str, function, ctx: Ctx, source: str, drop: int) -> None:
+        """`constructor` edges for the parameters lagom fills by annotation (of `__init__`, or of a factory)."""
         bindings = self.bindings().get(container, {})
-        for parameter in function.parameters[1:]:
+        for parameter in function.parameters[drop:]:
             if parameter.kind in ("var_positional", "var_keyword") or parameter.annotation is None:
                 continue
             (type_expr, type_ctx), _ = self.resolver.annotation_parts(parameter.annotation, ctx)
@@ -416,7 +448,7 @@ class ContainerWiring:
                     isinstance(sym, DefSym) and parameter.default is None):
                 continue  # lagom would use the default, or fail on a type it cannot build
             target = self.resolve_type(container, type_expr, type_ctx, parameter.location)
-            self.builder.graph.add_edge(Edge(class_id, target, "constructor", parameter.location, parameter.name))
+            self.builder.graph.add_edge(Edge(source, target, "constructor", parameter.location, parameter.name))
 
     # --- dependency-injector -----------------------------------------------------------------------------
 

@@ -159,6 +159,7 @@ class FunctionFacts:
     scope: str  # qualname of the enclosing function scope ("" for module level)
     class_qualname: str | None = None  # set for methods
     is_lambda: bool = False
+    return_annotation: Expr | None = None  # `-> Iterator[Session]`: what a lagom dependency_definition defines
 
 
 @dataclass(frozen=True, slots=True)

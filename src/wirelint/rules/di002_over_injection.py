@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ..analyzer.models import SubscriptExpr
-from ..analyzer.resolve import Ctx
+from ..analyzer.resolve import Ctx, DefSym
 from .base import Invalid, Option, Rule, Valid, register
 from .services import service_class
 
@@ -83,6 +83,31 @@ class Checkout:
     def run(self) -> None: ...
 checkout = Checkout(Service1(), 1, "b", 3.0, None, [], {}, "g", Settings())
 app = FastAPI()
+"""}),
+        # lagom resolves value classes too (settings, a dataclass): they are not collaborators.
+        Valid({"services.py": _SERVICES, "app.py": """\
+from dataclasses import dataclass
+from fastapi import APIRouter
+from lagom import Container
+from lagom.integrations.fast_api import FastApiIntegration
+from services import Service1, Service2, Service3, Service4, Service5
+@dataclass
+class Limits:
+    size: int = 10
+class Flags:
+    def __init__(self) -> None:
+        self.on = True
+class Checkout:
+    def __init__(self, s1: Service1, s2: Service2, s3: Service3, s4: Service4, s5: Service5, limits: Limits,
+                 flags: Flags, more: Limits):
+        self.s1 = s1
+    def run(self) -> None: ...
+container = Container()
+deps = FastApiIntegration(container)
+router = APIRouter()
+@router.post("/")
+def pay(checkout: Checkout = deps.depends(Checkout)):
+    return 1
 """}),
         # Values are not collaborators: scalars, dataclasses, enums and settings models do not count.
         Valid({"services.py": _SERVICES, "orders.py": """\
@@ -174,7 +199,8 @@ class OrderService:
                 edge.parameter
                 for target in graph.dependencies_of(node.id)
                 for edge in graph.edges_between(node.id, target)
-                if edge.via in ("param", "constructor") and edge.parameter
+                if edge.parameter and (edge.via == "param" or edge.via == "constructor"
+                                       and self.collaborator(index, target))
             }
             if names:
                 injected[node.id] = names
@@ -194,6 +220,24 @@ class OrderService:
                     "class, or split it",
                     location,
                 )
+
+    @staticmethod
+    def collaborator(index, node_id: str) -> bool:
+        """Whether what a container or a composition root passes to a constructor is a collaborator: a
+        provider, a bound interface, a project service class; not a value (a settings model, a dataclass)."""
+        graph = index.graph
+        node = graph.node(node_id)
+        if node.kind != "class" or node.location is None:
+            return node.kind != "unresolved"
+        if any(edge.via == "container-binding" for target in graph.dependencies_of(node_id)
+               for edge in graph.edges_between(node_id, target)):
+            return True
+        parts = node_id.split(".")
+        for end in range(len(parts) - 1, 0, -1):
+            module = ".".join(parts[:end])
+            if index.has_module(module):
+                return service_class(index.resolver, DefSym(module, ".".join(parts[end:]), "class")) is not None
+        return False
 
     @staticmethod
     def constructor_services(index, limit: int):

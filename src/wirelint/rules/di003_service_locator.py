@@ -135,6 +135,11 @@ async def lifespan(app: FastAPI):
     container.shutdown_resources()
 def main():
     Container.mailer().send()
+import lagom
+lagom_container = lagom.Container()
+@lagom.dependency_definition(lagom_container)
+def make_mailer(c: lagom.Container) -> Mailer:  # a factory the container calls: wiring, not a lookup
+    return c[Mailer]
 app_container = Container()
 def handler(event, context):  # a serverless handler: no request of this app runs it
     return app_container.mailer().send()
@@ -337,6 +342,8 @@ def read(service: Service = Depends()):
             if node.kind != "container":
                 continue
             for source in graph.dependents_of(node.id):
+                if graph.node(source).kind != "class":
+                    continue  # a factory the container calls (`def f(c: Container) -> X`) is wiring
                 for edge in graph.edges_between(source, node.id):
                     if edge.via == "constructor" and edge.location is not None:
                         yield self.finding(
