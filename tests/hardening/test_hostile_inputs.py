@@ -268,6 +268,36 @@ CASES: dict[str, Case] = {
     "python-3.12-to-3.14-syntax": Case(lambda r: write(r, "app/new_syntax.py", NEW_SYNTAX),
                                        other=[("DI001", "app/new_syntax.py", 23, 14)], files=1),
     # Python's own warnings about the analyzed code (here as errors) are not wirelint's to raise or print.
+    # A composition root where each service takes the previous one eight times: followed once each, not 8**30.
+    "composition-passing-one-service-many-times": Case(lambda r: write(r, "app/root.py", (
+        "from fastapi import FastAPI\nclass S0:\n    def run(self):\n        ...\n"
+        + "".join(f"class S{n}:\n    def __init__(self, a, b, c, d, e, f, g, h):\n        self.a = a\n"
+                  f"    def run(self):\n        ...\n" for n in range(1, 31))
+        + "s0 = S0()\n" + "".join(f"s{n} = S{n}({', '.join([f's{n - 1}'] * 8)})\n" for n in range(1, 31))
+        + "app = FastAPI()\n")), other=[("DI002", "app/root.py", 5 * n, 1) for n in range(1, 31)], files=1),
+    # Containers written strangely: self-references, a container bound into itself, nested Provide.
+    "containers-written-strangely": Case(lambda r: write(r, "app/wiring.py", """\
+from dependency_injector import containers, providers
+from dependency_injector.wiring import Provide
+from fastapi import APIRouter, Depends
+from lagom import Container
+from lagom.integrations.fast_api import FastApiIntegration
+class A(containers.DeclarativeContainer):
+    a = providers.Factory(lambda: 1)
+    b = providers.Factory(dict, x=b, y=a.provided.z.q, w=providers.Factory(providers.Factory(dict)))
+    c = a
+container = Container()
+container[Container] = container
+container[container] = Container
+container.define(A)
+deps = FastApiIntegration(container)
+deps2 = FastApiIntegration(deps)
+router = APIRouter()
+@router.get("/")
+def ep(x=Depends(Provide[Provide[A.b]]), y=Depends(Provide["nothing"]), z=deps.depends(), w=deps2.depends(A),
+       v=deps.depends(container)):
+    return 1
+"""), files=1),
     "invalid-escape-under-warnings-as-errors": Case(
         lambda r: write(r, "app/escape.py", 'from fastapi import Depends\npattern = "\\d+"\nx = 1 is 1\n'),
         files=1),

@@ -215,6 +215,7 @@ class ContainerWiring:
     _expanded: set = field(default_factory=set)
     _pending: list = field(default_factory=list)
     _container_names: frozenset = frozenset()  # the parameters of a lagom factory lambda being read
+    _constructed: dict = field(default_factory=dict)  # (call, scope) -> the class node its construction made
 
     @property
     def resolver(self) -> Resolver:
@@ -546,6 +547,15 @@ class ContainerWiring:
                   depth: int = 0) -> str | None:
         """Edges for one construction `C(a=..., b=...)`: from C to what each argument is, when that is a
         project service (traced through variables and nested constructions). Returns C's node id."""
+        key = (id(call), ctx.module, ctx.scope)
+        if key in self._constructed:  # a variable passed many times is one construction, followed once
+            return self._constructed[key]
+        self._constructed[key] = None
+        self._constructed[key] = found = self._construct(call, ctx, fallback, container, depth)
+        return found
+
+    def _construct(self, call: CallExpr, ctx: Ctx, fallback: Location, container: str | None,
+                   depth: int) -> str | None:
         cls = self.constructed_class(call, ctx)
         if cls is None or depth > 10:
             return None
