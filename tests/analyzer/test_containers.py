@@ -269,3 +269,65 @@ def place(orders: Orders = deps.depends(Orders)):
         ("app.mailer", "app.container", "constructor", "c"),
     }
     assert index.graph.node("app.container").kind == "container"
+
+
+def test_dependency_injector_sub_containers(analyze_project):
+    # `providers.Container(Sub, dep=...)`: Provide[Root.auth.service] is the sub-container's provider, and
+    # the sub-container's Dependency() providers are bound to what the root passes.
+    index = analyze_project({
+        "app/__init__.py": "",
+        "app/mod.py": """
+from dependency_injector import containers, providers
+class Db: ...
+class Repo:
+    def __init__(self, db: Db): self.db = db
+class Service:
+    def __init__(self, repo: Repo, config: dict): self.repo = repo
+class UserModule(containers.DeclarativeContainer):
+    db = providers.Dependency()
+    repo = providers.Singleton(Repo, db=db)
+class AuthModule(containers.DeclarativeContainer):
+    repo = providers.Dependency()
+    config = providers.Dependency()
+    service = providers.Factory(Service, repo=repo, config=config)
+""",
+        "app/containers.py": """
+from dependency_injector import containers, providers
+from app.mod import AuthModule, Db, UserModule
+class Root(containers.DeclarativeContainer):
+    config = providers.Configuration()
+    db = providers.Singleton(Db)
+    user = providers.Container(UserModule, db=db)
+    auth = providers.Container(AuthModule, repo=user.repo, config=config)
+    session = providers.Callable(db.provided.session)
+""",
+        "app/routes.py": """
+from typing import Annotated
+from fastapi import APIRouter, Depends
+from dependency_injector.wiring import Provide, inject
+from app.containers import Root
+from app.mod import Service
+router = APIRouter()
+@router.get("/")
+@inject
+async def read(service: Annotated[Service, Depends(Provide[Root.auth.service])]):
+    return 1
+""",
+    })
+    assert edges(index) == {
+        ("app.routes.read", "app.mod.AuthModule.service", "container-resolve", "service"),
+        ("app.mod.AuthModule.service", "app.mod.Service", "container-binding", None),
+        ("app.mod.AuthModule.service", "app.mod.AuthModule.repo", "constructor", "repo"),
+        ("app.mod.AuthModule.service", "app.mod.AuthModule.config", "constructor", "config"),
+        ("app.mod.AuthModule.repo", "app.mod.UserModule.repo", "container-binding", None),
+        ("app.mod.UserModule.repo", "app.mod.Repo", "container-binding", None),
+        ("app.mod.UserModule.repo", "app.mod.UserModule.db", "constructor", "db"),
+        ("app.mod.UserModule.db", "app.containers.Root.db", "container-binding", None),
+        ("app.containers.Root.db", "app.mod.Db", "container-binding", None),
+        ("app.containers.Root.user", "app.mod.UserModule", "container-binding", None),
+        ("app.containers.Root.auth", "app.mod.AuthModule", "container-binding", None),
+        ("app.containers.Root.session", "app.containers.Root.db", "container-binding", None),
+    }
+    auth = index.graph.node("app.containers.Root.auth")
+    assert (auth.lifetime, auth.class_id) == ("container", "app.mod.AuthModule")
+    assert index.graph.node("app.mod.AuthModule").kind == "container"

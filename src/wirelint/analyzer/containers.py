@@ -187,6 +187,34 @@ def body_ctx(resolver: Resolver, expr: Expr | None, decl: ProviderDecl) -> Ctx:
     return decl.ctx
 
 
+def provider_of(resolver: Resolver, expr: Expr | None, ctx: Ctx, depth: int = 0) -> ProviderDecl | None:
+    """The provider an expression names: `Container.x`, `x` in the class body, a sub-container's provider
+    (`Root.auth.service` where `auth = providers.Container(AuthModule)`), and the provider behind
+    `x.provided.attr` or `x.provider`."""
+    if expr is None or depth > 20:
+        return None
+    decl = provider_decl(resolver, resolver.resolve(expr, ctx))
+    if decl is not None or not isinstance(expr, AttributeExpr):
+        return decl
+    base = provider_of(resolver, expr.value, ctx, depth + 1)
+    if base is None:
+        return None
+    sub = sub_container(resolver, base)
+    if sub is not None:
+        inner = provider_decl(resolver, resolver.class_attribute(sub, expr.attr))
+        if inner is not None:
+            return inner
+    return base  # `.provided`, `.provider`, an attribute of what it provides
+
+
+def sub_container(resolver: Resolver, decl: ProviderDecl) -> DefSym | None:
+    """For `auth = providers.Container(AuthModule, ...)`: the container class AuthModule."""
+    if decl.kind not in ("Container", "DependenciesContainer") or not decl.call.args:
+        return None
+    sym = resolver.class_of(resolver.resolve(decl.call.args[0], body_ctx(resolver, decl.call.args[0], decl)))
+    return sym if is_container_class(resolver, sym) else None
+
+
 def declared_providers(resolver: Resolver, modules) -> list[ProviderDecl]:
     """Every provider of every dependency-injector container declared in these modules, sorted by id."""
     found = []
@@ -471,28 +499,29 @@ class ContainerWiring:
         return None
 
     def provider_of(self, expr: Expr, ctx: Ctx) -> ProviderDecl | None:
-        """The provider an expression names: `Container.x`, `x` in the class body, `x.provided.attr`,
-        `x.provider`; a string `"x"` names the one container provider of that name."""
+        """The provider an expression names (see `provider_of`); a string `"x"` names the one container
+        provider of that name."""
         if isinstance(expr, StringExpr):
             matches = [decl for decl in self.declared_providers() if decl.id.rpartition(".")[2] == expr.value]
             return matches[0] if len(matches) == 1 else None
-        while True:
-            decl = self.provider_decl(self.resolver.resolve(expr, ctx))
-            if decl is not None:
-                return decl
-            if isinstance(expr, AttributeExpr):
-                expr = expr.value
-                continue
-            return None
+        return provider_of(self.resolver, expr, ctx)
 
     def declared_providers(self) -> list[ProviderDecl]:
         return declared_providers(self.resolver, self.builder.complete_modules())
 
     def provider_node(self, decl: ProviderDecl) -> str:
         callable_expr = decl.callable
-        target = self.resolver.callable_target(callable_expr, body_ctx(self.resolver, callable_expr, decl)) \
-            if callable_expr is not None else None
-        class_id = target.id if target is not None and target.kind != "unresolved" else None
+        callable_ctx = body_ctx(self.resolver, callable_expr, decl)
+        target = None
+        if isinstance(callable_expr, AttributeExpr) and (called := provider_of(self.resolver, callable_expr,
+                                                                               callable_ctx)) is not None:
+            target = called  # `providers.Callable(db.provided.session)`: calls what another provider provides
+        elif callable_expr is not None:
+            target = self.resolver.callable_target(callable_expr, callable_ctx)
+        class_id = target.id if isinstance(target, Target) and target.kind != "unresolved" else None
+        sub = sub_container(self.resolver, decl)
+        if sub is not None:
+            class_id = f"{sub.module}.{sub.qualname}"
         if decl.kind == "Object" and decl.call.args:  # `providers.Object(engine)`: the object itself
             held = self.resolver.resolve(decl.call.args[0], body_ctx(self.resolver, decl.call.args[0], decl))
             class_id = held.id if isinstance(held, VarSym) else self.resolver.qualified(held)
@@ -503,10 +532,18 @@ class ContainerWiring:
             self._pending.append(("provider", decl, target))
         return decl.id
 
-    def expand_provider(self, decl: ProviderDecl, target: Target | None) -> None:
-        if target is not None:
+    def expand_provider(self, decl: ProviderDecl, target: Target | ProviderDecl | None) -> None:
+        if isinstance(target, ProviderDecl):
+            self.builder.graph.add_edge(Edge(decl.id, self.provider_node(target), "container-binding",
+                                             decl.location))
+            target = None
+        elif target is not None:
             target_id = self.builder.add_target(target, decl.location)
             self.builder.graph.add_edge(Edge(decl.id, target_id, "container-binding", decl.location))
+        sub = sub_container(self.resolver, decl)
+        if sub is not None:
+            self.expand_sub_container(decl, sub)
+            return
         parameters = self.callable_parameters(target)
         arguments = list(decl.call.args[1:]) if decl.callable is not None else []
         named = [(parameters[n] if n < len(parameters) else f"#{n + 1}", argument) for n, argument in enumerate(arguments)]
@@ -516,11 +553,32 @@ class ContainerWiring:
             inner = self.argument_provider(decl, name, argument)
             if inner is None or inner.kind in _VALUE_PROVIDERS:
                 continue
-            location = Location(decl.location.path, getattr(argument, "line", 0) or decl.location.line,
-                                getattr(argument, "column", 0) or decl.location.column,
-                                getattr(argument, "line", 0) or decl.location.line,
-                                getattr(argument, "column", 0) or decl.location.column)
-            self.builder.graph.add_edge(Edge(decl.id, self.provider_node(inner), "constructor", location, name))
+            self.builder.graph.add_edge(Edge(decl.id, self.provider_node(inner), "constructor",
+                                             self.argument_location(decl, argument), name))
+
+    def expand_sub_container(self, decl: ProviderDecl, sub: DefSym) -> None:
+        """`auth = providers.Container(AuthModule, repo=user.repo)`: the sub-container, and each provider it
+        declares (a `providers.Dependency()`) bound to what the enclosing container passes for it."""
+        sub_id = f"{sub.module}.{sub.qualname}"
+        facts = self.resolver.class_facts(sub)
+        module = self.builder.source.facts(sub.module)
+        location = facts.location if facts is not None else None
+        if location is None and module is not None:
+            location = Location(module.path, 0, 0, 0, 0)
+        self.builder.graph.add_node(Node(sub_id, "container", location))
+        self.builder.graph.add_edge(Edge(decl.id, sub_id, "container-binding", decl.location))
+        for name, argument in decl.call.keywords:
+            overridden = provider_decl(self.resolver, self.resolver.class_attribute(sub, name))
+            value = self.argument_provider(decl, name, argument)
+            if overridden is None or value is None or value.kind in _VALUE_PROVIDERS:
+                continue
+            self.builder.graph.add_edge(Edge(self.provider_node(overridden), self.provider_node(value),
+                                             "container-binding", self.argument_location(decl, argument)))
+
+    def argument_location(self, decl: ProviderDecl, argument: Expr) -> Location:
+        line = getattr(argument, "line", 0) or decl.location.line
+        column = getattr(argument, "column", 0) or decl.location.column
+        return Location(decl.location.path, line, column, line, column)
 
     def argument_provider(self, decl: ProviderDecl, name: str, argument: Expr) -> ProviderDecl | None:
         if isinstance(argument, CallExpr):  # an inline provider: `providers.Factory(Repo)` as an argument

@@ -18,7 +18,7 @@ _LOOKUP_HINT_RE = re.compile(
     r"\.(?:" + "|".join(sorted(LOOKUP_METHODS)) + r")\(\s*(?:[A-Za-z_][\w.]*|\"[^\"\n]*\"|'[^'\n]*')\s*\)"
     r"|[a-z_]\w*\[[A-Z]\w*\]|\.app\.state\."
     r"|\bapp\.state\."
-    r"|(?i:container)\w*\.\w+\(\s*\)"  # `Container.orders()`: a dependency-injector provider called
+    r"|(?i:container)\w*\.\w+\(\s*\)|\b[A-Z]\w*(?:\.\w+)+\(\s*\)"  # `Container.orders()`, `Root.auth.x()`
 )
 
 
@@ -32,12 +32,13 @@ def _has_hint(source: str) -> bool:
 
 
 def _names_container(node: ast.expr) -> bool:
-    """`Container`, `container`, `self.app_container`: a receiver that may be a DI container (resolution decides)."""
+    """`Container`, `Root.auth`, `container`, `self.app_container`: a receiver that may be a DI container
+    (a class, or a name that says so; resolution decides)."""
     while isinstance(node, ast.Attribute):
         if "container" in node.attr.lower():
             return True
         node = node.value
-    return isinstance(node, ast.Name) and "container" in node.id.lower()
+    return isinstance(node, ast.Name) and (node.id[:1].isupper() or "container" in node.id.lower())
 
 
 def ast_expr(node: ast.expr) -> Expr | None:

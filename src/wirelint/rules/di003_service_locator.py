@@ -12,7 +12,7 @@ from ..analyzer.models import (
     SubscriptExpr,
     render,
 )
-from ..analyzer.containers import is_composition_root, is_container_class, provider_decl
+from ..analyzer.containers import is_composition_root, is_container_class, provider_decl, provider_of
 from ..analyzer.overrides import is_test_module
 from ..analyzer.resolve import FASTAPI_APP, FASTAPI_ROUTER, Ctx, DefSym, ExternalSym, ParamSym, VarSym
 from .base import Invalid, Rule, Valid, register
@@ -198,11 +198,14 @@ class Mailer:
 class Container(containers.DeclarativeContainer):
     mailer = providers.Singleton(Mailer)
 container = Container()
+class Root(containers.DeclarativeContainer):
+    mail = providers.Container(Container)
 @router.post("/")
 def announce():
     Container.mailer().send()
     container.mailer().send()
-""", (("app.py", 11), ("app.py", 12))),
+    Root.mail.mailer().send()
+""", (("app.py", 13), ("app.py", 14), ("app.py", 15))),
         # lagom hands a class the container itself, which it then asks for what it needs.
         Invalid("""\
 from lagom import Container
@@ -355,6 +358,7 @@ def read(service: Service = Depends()):
     def provider_call_message(resolver, function: FunctionFacts, lookup, ctx: Ctx) -> str | None:
         """`Container.orders()` or `container.orders()`: a dependency-injector provider called at call time."""
         receiver = resolver.resolve(lookup.receiver, ctx)
+        written = f"{render(lookup.receiver)}.{lookup.name}"  # `Provide[...]` names the class's provider
         if isinstance(receiver, VarSym) and not receiver.in_class:
             value = resolver.var_value(receiver)
             receiver = resolver.class_of(resolver.resolve(value.func, resolver.var_ctx(receiver))) \
@@ -363,14 +367,17 @@ def read(service: Service = Depends()):
             parameter = next((p for p in function.parameters if p.name == receiver.name), None)
             receiver = resolver.class_of(resolver.resolve(parameter.annotation, Ctx(ctx.module, function.scope))) \
                 if parameter is not None and parameter.annotation is not None else receiver
-        if not is_container_class(resolver, receiver):
-            return None
-        decl = provider_decl(resolver, resolver.member(receiver, lookup.name))
+        if is_container_class(resolver, receiver):
+            decl = provider_decl(resolver, resolver.class_attribute(receiver, lookup.name))
+            provided = f"{receiver.qualname}.{lookup.name}"
+        else:  # a sub-container's provider: `Root.mail.mailer()`
+            decl = provider_of(resolver, AttributeExpr(lookup.receiver, lookup.name), ctx)
+            provided = written
         if decl is None:
             return None
-        return (f"`{render(lookup.receiver)}.{lookup.name}()` asks the container for a dependency at call time "
-                f"(service locator); declare it as a parameter with Depends(Provide[{decl.id.rsplit('.', 2)[-2]}."
-                f"{lookup.name}]) so the container injects it and tests can override it")
+        return (f"`{written}()` asks the container for a dependency at call time (service locator); declare it "
+                f"as a parameter with Depends(Provide[{provided}]) so the container injects it and tests can "
+                "override it")
 
     @staticmethod
     def event_handlers(index) -> set[str]:
