@@ -331,3 +331,35 @@ async def read(service: Annotated[Service, Depends(Provide[Root.auth.service])])
     auth = index.graph.node("app.containers.Root.auth")
     assert (auth.lifetime, auth.class_id) == ("container", "app.mod.AuthModule")
     assert index.graph.node("app.mod.AuthModule").kind == "container"
+
+
+def test_lagom_new_types_and_factories_of_instances(analyze_project):
+    index = analyze_project({"app.py": """
+from typing import NewType
+from fastapi import APIRouter
+from lagom import Container
+from lagom.integrations.fast_api import FastApiIntegration
+from sqlalchemy.orm import Session, sessionmaker
+SessionFactory = sessionmaker()
+ApiKey = NewType("ApiKey", str)
+class Gateway:
+    def __init__(self, api_key: ApiKey, session: Session):
+        self.api_key = api_key
+    def charge(self) -> None: ...
+container = Container()
+container[ApiKey] = ApiKey("secret")
+container[Session] = lambda: SessionFactory()
+deps = FastApiIntegration(container)
+router = APIRouter()
+@router.get("/")
+def read(gateway: Gateway = deps.depends(Gateway), key: ApiKey = deps.depends(ApiKey)):
+    return 1
+"""})
+    assert edges(index) == {
+        ("app.read", "app.Gateway", "container-resolve", "gateway"),
+        ("app.read", "app.ApiKey", "container-resolve", "key"),
+        ("app.Gateway", "app.ApiKey", "constructor", "api_key"),
+        ("app.Gateway", "sqlalchemy.orm.Session", "constructor", "session"),
+        ("sqlalchemy.orm.Session", "app.SessionFactory", "container-binding", None),
+    }
+    assert index.graph.node("app.ApiKey").location.line == 7  # `ApiKey = NewType(...)`

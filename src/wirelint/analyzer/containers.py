@@ -56,6 +56,7 @@ if TYPE_CHECKING:
 LAGOM_CONTAINERS = frozenset({"lagom.Container", "lagom.container.Container", "lagom.ExplicitContainer",
                               "lagom.container.ExplicitContainer"})
 LAGOM_SINGLETONS = frozenset({"lagom.Singleton", "lagom.definitions.Singleton"})
+NEW_TYPES = frozenset({"typing.NewType", "typing_extensions.NewType"})
 LAGOM_DEFINITIONS = frozenset({"lagom.dependency_definition", "lagom.decorators.dependency_definition"})
 _GENERATOR_TYPES = frozenset(f"{module}.{name}" for module in ("typing", "collections.abc") for name in (
     "Iterator", "Generator", "AsyncIterator", "AsyncGenerator"))
@@ -72,8 +73,15 @@ ROOT_FUNCTIONS = frozenset({
     "app_factory", "application_factory", "lifespan", "bootstrap", "compose", "composition_root", "build_container",
     "create_container", "make_container", "setup_container", "configure_container", "wire",
 })
+# Frameworks whose decorators make a function an entry point of their own (tasks, workers, CLI commands).
+OTHER_FRAMEWORKS = tuple(f"{name}." for name in (
+    "celery", "temporalio", "dramatiq", "rq", "arq", "huey", "taskiq", "faststream", "propan", "kombu",
+    "apscheduler", "click", "typer", "aio_pika", "aiokafka", "nats", "aws_lambda_powertools",
+))
 # Bases that make a class a value, not a collaborator.
 VALUE_BASES = PYDANTIC_MODEL | frozenset({
+    "pydantic_settings.BaseSettings", "pydantic_settings.main.BaseSettings", "pydantic.BaseSettings",
+    "pydantic.env_settings.BaseSettings",
     "enum.Enum", "enum.IntEnum", "enum.StrEnum", "enum.Flag", "typing.NamedTuple", "typing.TypedDict",
     "builtins.Exception", "builtins.BaseException", "builtins.ValueError", "builtins.dict", "builtins.list",
     "builtins.tuple", "builtins.set", "builtins.str", "builtins.int",
@@ -111,6 +119,8 @@ def is_composition_root(resolver: Resolver, facts: ModuleFacts, scope: str) -> b
         return False
     if function.name in ROOT_FUNCTIONS and "<locals>" not in function.qualname:
         return True
+    if other_entry_point(resolver, facts.module, function):
+        return True
     if resolver.decorator_names(function.decorators, Ctx(facts.module, function.scope)) & (
             LIFESPAN_DECORATORS | LAGOM_DEFINITIONS):
         return True  # a lifespan, or a factory the container calls
@@ -120,6 +130,21 @@ def is_composition_root(resolver: Resolver, facts: ModuleFacts, scope: str) -> b
             if binding.kind == "assign" and resolver.built_by(VarSym(facts.module, scope, variable, binding)) in (
                     FASTAPI_APP | LAGOM_CONTAINERS):
                 return True
+    return False
+
+
+def other_entry_point(resolver: Resolver, module: str, function) -> bool:
+    """A function another framework runs: a task queue's task, a worker's handler, a CLI command
+    (`@shared_task`, `@activity.defn`, `@app.task` with `app = Celery()`, `@broker.subscriber(...)`,
+    `@click.command()`). It starts its own unit of work, as a composition root does; no request reaches it."""
+    ctx = Ctx(module, function.scope)
+    for decorator in function.decorators:
+        expr = decorator.func if isinstance(decorator, CallExpr) else decorator
+        names = [resolver.qualified(resolver.deref(resolver.resolve(expr, ctx)))]
+        if isinstance(expr, AttributeExpr):  # a method of a framework object: `@app.task`
+            names.append(resolver.built_by(resolver.deref(resolver.resolve(expr.value, ctx))))
+        if any(name and name.startswith(OTHER_FRAMEWORKS) for name in names):
+            return True
     return False
 
 
@@ -357,6 +382,10 @@ class ContainerWiring:
     def type_id(self, sym: Sym) -> str | None:
         if isinstance(sym, DefSym) and sym.kind == "class":
             return f"{sym.module}.{sym.qualname}"
+        if isinstance(sym, VarSym) and isinstance(value := self.resolver.var_value(sym), CallExpr) and \
+                self.resolver.qualified(self.resolver.deref(self.resolver.resolve_qualified(
+                    value.func, self.resolver.var_ctx(sym)))) in NEW_TYPES:
+            return sym.id  # `ApiKey = NewType("ApiKey", str)`: a type lagom binds like a class
         if isinstance(sym, ExternalSym) and not sym.name.startswith(("builtins.", "typing.")):
             return sym.name
         return None
@@ -381,7 +410,8 @@ class ContainerWiring:
             target = self.resolver.class_target(sym)
             if target.kind != "unresolved":
                 return self.builder.add_target(target)
-        self.builder.graph.add_node(Node(key_id, "class", None))
+        location = self.resolver.binding_location(sym) if isinstance(sym, VarSym) else None
+        self.builder.graph.add_node(Node(key_id, "class", location))
         return key_id
 
     def container_location(self, container: str) -> Location | None:
@@ -420,11 +450,16 @@ class ContainerWiring:
             self._container_names = frozenset(p.name for p in facts.parameters) if facts else frozenset()
             try:
                 for returned in facts.returns if facts else ():
-                    if isinstance(returned, CallExpr):
-                        built = self.constructed_class(returned, inner)
-                        if built is not None:
-                            results.append(self.class_node(built, f"{built.module}.{built.qualname}"))
-                            self.construct(returned, inner, binding.location, container)
+                    if not isinstance(returned, CallExpr):
+                        continue
+                    built = self.constructed_class(returned, inner)
+                    if built is not None:
+                        results.append(self.class_node(built, f"{built.module}.{built.qualname}"))
+                        self.construct(returned, inner, binding.location, container)
+                        continue
+                    called = self.resolver.callable_target(returned.func, inner)  # `lambda: SessionLocal()`
+                    if called.kind != "unresolved":
+                        results.append(self.builder.add_target(called, binding.location))
             finally:
                 self._container_names = frozenset()
             return results

@@ -49,8 +49,9 @@ a provider or what they call), a class a container resolves that
 receives the container itself (`def __init__(self, container: Container)` with lagom), and reads of
 `request.app.state.X` or `app.state.X` inside endpoints, providers and the code they call.
 Wiring at the composition root (module level, app factories, lifespan and startup/shutdown handlers, `main`,
-`create_app` and functions that build a container) is not a lookup, and neither is test code (fixtures that
-swap `app.state` for a test).
+`create_app`, functions that build a container, a container's factories) is not a lookup, and neither is the
+entry point of another framework (a Celery or Temporal task, a queue consumer, a CLI command) or test code
+(fixtures that swap `app.state` for a test).
 `dict.get`, `request.headers.get`, `os.environ.get` and `settings.get("key")` are never reported.
 
 ## Why is this bad?
@@ -143,6 +144,18 @@ def make_mailer(c: lagom.Container) -> Mailer:  # a factory the container calls:
 app_container = Container()
 def handler(event, context):  # a serverless handler: no request of this app runs it
     return app_container.mailer().send()
+from celery import Celery, shared_task
+from temporalio import activity
+worker = Celery("tasks")
+@worker.task
+def send_digest():  # a task queue's task: its own entry point
+    return lagom_container.resolve(Mailer).send()
+@shared_task
+def send_reminder():
+    return lagom_container[Mailer].send()
+@activity.defn
+async def renew():
+    lagom_container.resolve(Mailer).send()
 class Box:
     def __init__(self):
         self.container = []

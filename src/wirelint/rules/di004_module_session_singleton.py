@@ -16,6 +16,12 @@ SESSION_FACTORIES = frozenset({
     "sqlalchemy.orm.sessionmaker", "sqlalchemy.orm.session.sessionmaker", "sqlalchemy.ext.asyncio.async_sessionmaker",
     "sqlalchemy.ext.asyncio.session.async_sessionmaker",
 })
+# A scoped_session registry hands each thread its own session, but calling it once at import (or caching what
+# it returns in a singleton) keeps the one session of that thread for everybody.
+SCOPED_SESSIONS = frozenset({
+    "sqlalchemy.orm.scoped_session", "sqlalchemy.orm.scoping.scoped_session",
+    "sqlalchemy.ext.asyncio.async_scoped_session", "sqlalchemy.ext.asyncio.scoping.async_scoped_session",
+})
 ENGINE_FACTORIES = frozenset({
     "sqlalchemy.create_engine", "sqlalchemy.engine.create_engine", "sqlalchemy.ext.asyncio.create_async_engine",
     "sqlmodel.create_engine",
@@ -150,7 +156,7 @@ for row in session.execute("select 1"):
 from dependency_injector import containers, providers
 from lagom import Container
 from sqlalchemy import create_engine
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session, scoped_session, sessionmaker
 from fastapi import APIRouter
 router = APIRouter()
 engine = create_engine("sqlite://")
@@ -160,7 +166,11 @@ class Db(containers.DeclarativeContainer):
     other = providers.ThreadSafeSingleton(Session, bind=engine)
 container = Container()
 container[Session] = SessionLocal()
-""", (("app.py", 10), ("app.py", 11), ("app.py", 13))),
+Scoped = scoped_session(SessionLocal)
+class Registry(containers.DeclarativeContainer):
+    scoped = providers.Singleton(Scoped)  # this thread's session, kept for every thread
+shared = Scoped()
+""", (("app.py", 10), ("app.py", 11), ("app.py", 13), ("app.py", 16), ("app.py", 17))),
         # A module the application imports (its session is then shared by every request).
         Invalid({
             "app/__init__.py": "",
@@ -340,7 +350,8 @@ e = connector.session()
             sym = resolver.deref(resolver.resolve(NameExpr(variable), ctx))
             name = resolver.qualified(sym)
             # Not the session classes themselves: most modules import `Session` for annotations only.
-            if name in SESSION_FACTORIES or name in DBAPI_CONNECT or resolver.built_by(sym) in SESSION_FACTORIES:
+            if name in SESSION_FACTORIES or name in DBAPI_CONNECT or resolver.built_by(sym) in (
+                    SESSION_FACTORIES | SCOPED_SESSIONS):
                 return True
         return False
 
@@ -366,7 +377,7 @@ e = connector.session()
                 if facts is not None and facts.yields:
                     return f"the value of {render(call.args[0].func)}() (a request-scoped dependency)"
             return None
-        if resolver.built_by(sym) in SESSION_FACTORIES:
+        if resolver.built_by(sym) in SESSION_FACTORIES | SCOPED_SESSIONS:
             return "a database session"
         helper = sym if isinstance(sym, DefSym) else resolver.deref(resolver.resolve(func, ctx))
         if depth < 3 and (isinstance(helper, MethodSym) or isinstance(helper, DefSym) and helper.kind == "function"):
