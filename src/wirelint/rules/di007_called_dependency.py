@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ..analyzer.models import CallExpr, Location, render
+from ..analyzer.resolve import DependsMarker
 from .base import Invalid, Rule, Valid, register
 
 
@@ -17,7 +18,9 @@ class CalledDependency(Rule):
 Finds `Depends(...)` and `Security(...)` whose argument is a call that does not return something FastAPI can
 call: a generator or async provider that was called, a function returning a plain value, a class without
 `__call__` that was instantiated. A factory that returns a function, a lambda, a `functools.partial` or a
-callable instance is fine (`Depends(require_role("admin"))`).
+callable instance is fine (`Depends(require_role("admin"))`). A marker wrapped in another marker
+(`Depends(Depends(get_db))`, `Depends(deps.depends(Mailer))` with lagom) is reported too: FastAPI raises
+`TypeError` when the route is declared.
 
 ## Why is this bad?
 `Depends` wants the callable, and calls it once per request. Passing `get_settings()` evaluates it once at
@@ -77,6 +80,21 @@ def ok(token=Depends(HTTPBearer()), x=Depends(make_dependency("x"))):
 """),
     )
     invalid = (
+        # A marker inside a marker: lagom's deps.depends(X) and Depends(f) already are what Depends wants.
+        Invalid("""\
+from fastapi import APIRouter, Depends
+from lagom import Container
+from lagom.integrations.fast_api import FastApiIntegration
+router = APIRouter()
+class Mailer:
+    def send(self) -> None: ...
+def get_db():
+    return 1
+deps = FastApiIntegration(Container())
+@router.post("/")
+def send(mailer: Mailer = Depends(deps.depends(Mailer)), db=Depends(Depends(get_db))):
+    return 1
+""", (("app.py", 11), ("app.py", 11))),
         Invalid("""\
 from fastapi import APIRouter, Depends
 router = APIRouter()
@@ -112,7 +130,8 @@ def called(db: Annotated[object, Depends(get_db())]):
             call = site.dependency
             if not isinstance(call, CallExpr):
                 continue
-            callable_, reason = resolver.call_result_is_callable(call, site.ctx)
+            wrapped = isinstance(resolver.marker(call, site.ctx), DependsMarker)
+            callable_, reason = (False, "") if wrapped else resolver.call_result_is_callable(call, site.ctx)
             if callable_ is not False:
                 continue
             facts = index.facts(site.ctx.module)
@@ -122,6 +141,11 @@ def called(db: Annotated[object, Depends(get_db())]):
             if key in seen:
                 continue
             seen.add(key)
+            if wrapped:  # `Depends(deps.depends(Mailer))`, `Depends(Depends(get_db))`
+                yield self.finding(
+                    f"Depends({render(call)}): {render(call)} is already a dependency marker, not a callable: "
+                    f"FastAPI raises TypeError when the route is declared; use {render(call)} alone", location)
+                continue
             yield self.finding(
                 f"Depends({render(call)}): {reason}; pass {render(call.func)} itself (without calling it)",
                 location,
