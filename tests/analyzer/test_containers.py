@@ -363,3 +363,18 @@ def read(gateway: Gateway = deps.depends(Gateway), key: ApiKey = deps.depends(Ap
         ("sqlalchemy.orm.Session", "app.SessionFactory", "container-binding", None),
     }
     assert index.graph.node("app.ApiKey").location.line == 7  # `ApiKey = NewType(...)`
+
+
+def test_a_provide_whose_container_is_not_analyzed_says_why(analyze_project):
+    index = analyze_project({
+        "app/__init__.py": "", "app/di/__init__.py": "",
+        "app/di/containers.py": "from dependency_injector import containers, providers\nclass Repo:\n"
+                                "    def load(self): ...\nclass Root(containers.DeclarativeContainer):\n"
+                                "    repo = providers.Factory(Repo)\n",
+        # imported as the code runs it (from inside app/), not as the files analyzed from here are named
+        "app/usecase.py": "from dependency_injector.wiring import Provide, inject\nfrom fastapi import Depends\n"
+                          "from di.containers import Root\n@inject\ndef load(repo=Depends(Provide[Root.repo])): ...\n",
+    })
+    (node,) = index.graph.unresolved()
+    assert node.reason == ("Root.repo is imported as di.containers.Root.repo, which is not among the analyzed "
+                           "files (is the folder imports start from the one wirelint was run on?)")

@@ -46,6 +46,7 @@ from .resolve import (
     Resolver,
     Sym,
     Target,
+    UnknownSym,
     VarSym,
     unresolved,
 )
@@ -740,9 +741,16 @@ class ContainerWiring:
             return None
         decl = self.provider_of(*key)
         if decl is None:
-            return self.builder.add_target(unresolved(
-                ctx.module, location.line, render(dependency),
-                f"{render(key[0])} is not a provider of a dependency-injector container"), location)
+            named = self.resolver.resolve(key[0], key[1]) if isinstance(key[0], (NameExpr, AttributeExpr)) else None
+            if isinstance(named, ExternalSym):
+                reason = (f"{render(key[0])} is imported as {named.name}, which is not among the analyzed files "
+                          "(is the folder imports start from the one wirelint was run on?)")
+            elif isinstance(named, UnknownSym):
+                reason = f"{render(key[0])}: {named.reason}"
+            else:
+                reason = f"{render(key[0])} is not a provider of a dependency-injector container"
+            return self.builder.add_target(unresolved(ctx.module, location.line, render(dependency), reason),
+                                           location)
         return self.provider_node(decl)
 
     # --- the worklist ------------------------------------------------------------------------------------
