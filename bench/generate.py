@@ -232,6 +232,45 @@ class Generator:
         self.routers.append(module)
         return "\n".join(lines) + "\n"
 
+    def container_module(self, package: str, domain: str, index: int) -> str:
+        """A container beside FastAPI's own DI, as many teams have one: dependency-injector providers in even
+        parts, lagom bindings in odd ones, each resolved by a few endpoints."""
+        module = f"{package}.containers{index}"
+        title = domain.title()
+        count = self.rng.randint(4, 8)
+        lines = [f'"""{title} services wired by a container."""', "", "from typing import Protocol", "",
+                 "from fastapi import APIRouter, Depends", ""]
+        lines += ["", f"class {title}Store(Protocol):", "    def load(self, key: str) -> dict: ...", ""]
+        for number in range(count):
+            needs = f", upstream: {title}Part{number - 1}" if number else ", name: str = 'root'"
+            lines += ["", f"class {title}Part{number}:", f"    def __init__(self{needs}) -> None:",
+                      f"        self.upstream = {'upstream' if number else 'name'}", "",
+                      "    def load(self, key: str) -> dict:", "        return {'key': key}", ""]
+        last = f"{title}Part{count - 1}"
+        if index % 2 == 0:
+            lines[2:2] = ["from dependency_injector import containers, providers",
+                          "from dependency_injector.wiring import Provide, inject"]
+            lines += ["", f"class {title}Container{index}(containers.DeclarativeContainer):",
+                      "    config = providers.Configuration()", f"    store = providers.Singleton({title}Part0)"]
+            for number in range(1, count):
+                lines.append(f"    part{number} = providers.Factory({title}Part{number}, "
+                             f"upstream={'store' if number == 1 else f'part{number - 1}'})")
+            resolve = f"Depends(Provide[{title}Container{index}.part{count - 1}])"
+            decorator = ["@inject"]
+        else:
+            lines[2:2] = ["from lagom import Container", "from lagom.integrations.fast_api import FastApiIntegration"]
+            lines += ["", "container = Container()", f"container[{title}Store] = {title}Part0", "",
+                      "deps = FastApiIntegration(container)"]
+            resolve = f"deps.depends({last})"
+            decorator = []
+        lines += ["", f"router = APIRouter(prefix='/{domain}{index}/wired')"]
+        for number in range(self.rng.randint(2, 4)):
+            lines += ["", f"@router.get('/part{number}')", *decorator,
+                      f"def wired_{domain}_{number}(service: {last} = {resolve}) -> dict:",
+                      f"    return service.load('{number}')"]
+        self.routers.append(module)
+        return "\n".join(lines) + "\n"
+
     # --- layout --------------------------------------------------------------------------------------
 
     def build(self, target_lines: int) -> None:
@@ -260,7 +299,8 @@ class Generator:
                                                                            model)
             produced[f"{folder}/routes{number}.py"] = self.router_module(package, domain, number,
                                                                          f"{package}.schemas", schema)
-            for module in ("providers", "service", "routes"):
+            produced[f"{folder}/containers{number}.py"] = self.container_module(package, domain, number)
+            for module in ("providers", "service", "routes", "containers"):
                 self.di_modules.add(f"{folder}/{module}{number}.py")
             for path, source in produced.items():
                 self.files[path] = source
