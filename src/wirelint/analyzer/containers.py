@@ -31,6 +31,7 @@ from .models import (
     SubscriptExpr,
     render,
 )
+from .graph import FASTAPI_VIAS
 from .overrides import is_test_module
 from .resolve import (
     DATACLASS,
@@ -107,7 +108,7 @@ def service_class(resolver: Resolver, sym) -> str | None:
     return None
 
 
-def is_composition_root(resolver: Resolver, facts: ModuleFacts, scope: str) -> bool:
+def is_composition_root(resolver: Resolver, facts: ModuleFacts, scope: str, graph=None) -> bool:
     """Where an application is wired: module level, a function that builds the `FastAPI` app, a lifespan
     (`@asynccontextmanager`), a function conventionally named so (`main`, `create_app`, ...), one that
     builds a container, or a lagom `@dependency_definition` factory. Test modules never are."""
@@ -118,6 +119,8 @@ def is_composition_root(resolver: Resolver, facts: ModuleFacts, scope: str) -> b
     function = facts.functions.get(scope)
     if function is None:
         return False
+    if graph is not None and served_by_fastapi(graph, f"{facts.module}.{scope}"):
+        return False  # FastAPI calls it for a request, whatever its name (an endpoint called `main`)
     if function.name in ROOT_FUNCTIONS and "<locals>" not in function.qualname:
         return True
     if other_entry_point(resolver, facts.module, function):
@@ -132,6 +135,16 @@ def is_composition_root(resolver: Resolver, facts: ModuleFacts, scope: str) -> b
                     FASTAPI_APP | LAGOM_CONTAINERS):
                 return True
     return False
+
+
+def served_by_fastapi(graph, node_id: str) -> bool:
+    """An endpoint, or a callable an endpoint or another dependency declares with Depends."""
+    if node_id not in graph:
+        return False
+    if graph.node(node_id).kind == "endpoint":
+        return True
+    return any(edge.via in FASTAPI_VIAS for source in graph.dependents_of(node_id)
+               for edge in graph.edges_between(source, node_id))
 
 
 def other_entry_point(resolver: Resolver, module: str, function) -> bool:
@@ -270,6 +283,7 @@ class ContainerWiring:
     _pending: list = field(default_factory=list)
     _container_names: frozenset = frozenset()  # the parameters of a lagom factory lambda being read
     _constructed: dict = field(default_factory=dict)  # (call, scope) -> the class node its construction made
+    _lagom_containers: dict = field(default_factory=dict)  # variable id -> the lagom container it holds
 
     @property
     def resolver(self) -> Resolver:
@@ -285,6 +299,12 @@ class ContainerWiring:
         sym = self.resolver.deref(self.resolver.resolve(expr, ctx))
         if not isinstance(sym, VarSym):
             return None
+        if sym.id not in self._lagom_containers:  # each variable once: returns of returns multiply
+            self._lagom_containers[sym.id] = None
+            self._lagom_containers[sym.id] = self._lagom_container(sym, depth)
+        return self._lagom_containers[sym.id]
+
+    def _lagom_container(self, sym: VarSym, depth: int) -> str | None:
         value = self.resolver.var_value(sym)
         var_ctx = self.resolver.var_ctx(sym)
         if not isinstance(value, CallExpr):
@@ -322,9 +342,10 @@ class ContainerWiring:
         for _ in range(10):
             if isinstance(func, AttributeExpr) and func.attr == "depends":
                 container = self.integration_container(func.value, func_ctx)
-                if container is None or not call.args:
+                asked = call.argument(0, "dep_type")
+                if container is None or asked is None:
                     return None
-                return container, call.args[0], ctx
+                return container, asked, ctx
             sym = self.resolver.resolve(func, func_ctx)
             if not isinstance(sym, VarSym):
                 return None
@@ -429,11 +450,13 @@ class ContainerWiring:
         bound = self.bindings().get(container, {}).get(key_id)
         if bound:
             binding = bound[-1]  # the last assignment wins
-            for target_id in self.binding_targets(container, binding):
+            targets = self.binding_targets(container, binding)
+            for target_id in targets:
                 if target_id != key_id:
                     self.builder.graph.add_edge(Edge(key_id, target_id, "container-binding", binding.location))
-            return
-        if isinstance(sym, DefSym):
+            if key_id not in targets:
+                return
+        if isinstance(sym, DefSym):  # unbound, or bound to itself (`container[Svc] = Singleton(Svc)`)
             self.expand_constructor(container, sym, key_id)
 
     def binding_targets(self, container: str, binding: LagomBinding) -> list[str]:
@@ -509,9 +532,8 @@ class ContainerWiring:
             type_id = self.type_id(sym)
             if type_id is None:
                 continue
-            if type_id not in bindings and type_id not in LAGOM_CONTAINERS and not (
-                    isinstance(sym, DefSym) and parameter.default is None):
-                continue  # lagom would use the default, or fail on a type it cannot build
+            if type_id not in bindings and type_id not in LAGOM_CONTAINERS and not isinstance(sym, DefSym):
+                continue  # a type lagom cannot build unless it is bound (`str`, a library's class)
             target = self.resolve_type(container, type_expr, type_ctx, parameter.location)
             self.builder.graph.add_edge(Edge(source, target, "constructor", parameter.location, parameter.name))
 
@@ -697,6 +719,8 @@ class ContainerWiring:
             return None
         sym = self.resolver.resolve(expr, ctx)
         if isinstance(sym, VarSym):
+            if sym.scope == ctx.scope and sym.module == ctx.module and sym.binding.line >= fallback.line > 0:
+                return None  # `repo = Cached(repo)`: the binding seen is this one (or later), not the value passed
             value = self.resolver.var_value(sym)
             if isinstance(value, (CallExpr, NameExpr, AttributeExpr)):
                 return self.implementation(value, self.resolver.var_ctx(sym), fallback, container, depth + 1)
@@ -720,7 +744,7 @@ class ContainerWiring:
             roots: dict[str, bool] = {}
             for scope, call in facts.compositions:
                 if scope not in roots:
-                    roots[scope] = is_composition_root(self.resolver, facts, scope)
+                    roots[scope] = is_composition_root(self.resolver, facts, scope, self.builder.graph)
                 if roots[scope]:
                     self.construct(call, Ctx(facts.module, scope),
                                    Location(facts.path, call.line, call.column, call.line, call.column))

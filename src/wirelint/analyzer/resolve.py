@@ -219,6 +219,9 @@ class Resolver:
                 scope = "" if scope else None
                 continue
             binding = scope_facts.bindings.get(name)
+            if binding is not None and scope_facts.is_class and isinstance(binding.value, NameExpr) and \
+                    binding.value.name == name:
+                binding = None  # `get_db = get_db` in a class body: the right side is the enclosing scope's
             if binding is not None:
                 if binding.kind == "parameter":
                     bound = ctx.bound(name) if scope == ctx.scope else None
@@ -725,6 +728,8 @@ class Resolver:
             return self.callable_target(value, var_ctx, depth + 1)
         if isinstance(value, CallExpr):
             func = self.deref(self.resolve(value.func, var_ctx))
+            if self.qualified(func) in (STATICMETHOD, CLASSMETHOD) and value.args:  # `get = staticmethod(get_db)`
+                return self.callable_target(value.args[0], var_ctx, depth + 1)
             location = self.binding_location(sym)
             if isinstance(func, DefSym) and func.kind == "class":
                 return self.instance_target(func, sym.id, ctx, line, text, location)

@@ -55,15 +55,14 @@ def get_user(config=Depends(get_config)):
 def get_settings(config=Depends(get_config), user=Depends(get_user)):
     return 2
 """),
-        # A binding to an implementation that does not need its dependent is no cycle; neither is a class
-        # whose parameter has a default lagom uses.
+        # A binding to an implementation that does not need its dependent is no cycle.
         Valid("""\
 from typing import Protocol
 from lagom import Container
 class Shipping(Protocol):
     def ship(self) -> None: ...
 class ShippingService:
-    def __init__(self, rate: int = 3, invoices: "Invoices | None" = None):
+    def __init__(self, rate: int = 3):
         self.rate = rate
     def ship(self) -> None: ...
 class Invoices:

@@ -199,7 +199,7 @@ class OrderService:
                 edge.parameter
                 for target in graph.dependencies_of(node.id)
                 for edge in graph.edges_between(node.id, target)
-                if edge.parameter and (edge.via == "param" or edge.via == "constructor"
+                if edge.parameter and (edge.via in ("param", "container-resolve") or edge.via == "constructor"
                                        and self.collaborator(index, target))
             }
             if names:

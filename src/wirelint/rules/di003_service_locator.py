@@ -238,6 +238,14 @@ deps = FastApiIntegration(container)
 def announce(announcer: Announcer = deps.depends(Announcer)):
     announcer.announce()
 """, (("app.py", 8), ("app.py", 11))),
+        # An endpoint is request code whatever its name, even one a composition root could have.
+        Invalid("""\
+from fastapi import FastAPI, Request
+app = FastAPI()
+@app.get("/")
+def main(request: Request):
+    return request.app.state.db
+""", 5),
         # Not a provider: a helper the endpoint calls itself hides the dependency as much as the endpoint would.
         Invalid("""\
 from fastapi import APIRouter, Depends, Request
@@ -320,7 +328,7 @@ def read(service: Service = Depends()):
                 if not lookup.function:
                     continue  # module level: the composition root
                 function = facts.functions.get(lookup.function)
-                if function is None or self.composition_root(resolver, facts, function):
+                if function is None or self.composition_root(resolver, facts, function, graph):
                     continue
                 if handlers is None:
                     handlers = self.event_handlers(index)
@@ -346,10 +354,10 @@ def read(service: Service = Depends()):
                     yield self.finding(message, location)
 
     @staticmethod
-    def composition_root(resolver, facts: ModuleFacts, function: FunctionFacts) -> bool:
+    def composition_root(resolver, facts: ModuleFacts, function: FunctionFacts, graph=None) -> bool:
         """App factories, lifespan handlers, `main` and functions that build a container wire the
-        application; lookups there are not service location."""
-        return is_composition_root(resolver, facts, function.qualname)
+        application; lookups there are not service location (unless FastAPI calls them for a request)."""
+        return is_composition_root(resolver, facts, function.qualname, graph)
 
     def container_injections(self, index):
         """Constructors a container resolves that receive the container itself (lagom: `container: Container`)."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 from ..analyzer.models import AttributeExpr, CallExpr, Expr, Location, NameExpr, render
 from ..analyzer.resolve import FASTAPI_APP, FASTAPI_ROUTER, Ctx, DefSym, MethodSym, VarSym
 from ..analyzer.containers import body_ctx, declared_providers
+from ..analyzer.overrides import is_test_module
 from .base import Invalid, Rule, Valid, register
 
 SESSION_CLASSES = frozenset({
@@ -295,9 +296,10 @@ e = connector.session()
         """dependency-injector singletons (`providers.Singleton(SessionLocal)`) of a session or connection."""
         resolver = index.resolver
         modules = [facts for facts in index.modules.values()
-                   if facts.complete and facts.classes and facts.parse_error is None]
+                   if facts.complete and facts.classes and facts.parse_error is None and not is_test_module(facts.path)]
         for decl in declared_providers(resolver, modules):
-            if "Singleton" not in decl.kind or decl.callable is None:
+            # ThreadLocalSingleton and ContextLocalSingleton make one per thread or context, as scoped_session
+            if "Singleton" not in decl.kind or "Local" in decl.kind or decl.callable is None:
                 continue
             callee = decl.callable
             what = self.creates(resolver, callee, None, body_ctx(resolver, callee, decl))

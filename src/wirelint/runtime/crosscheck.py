@@ -43,9 +43,19 @@ def fastapi_edges(graph: DependencyGraph, endpoints: set[str]) -> set[tuple[str,
     """(source, target, param | list) for the edges FastAPI builds below these endpoints; a container's
     own edges (bindings, constructors) are not FastAPI's, and a dependency a container provides is an edge
     to CONTAINER."""
-    reachable = graph.reachable_from(endpoints)
+    edges = [edge for edge in graph.edges() if edge.via not in ("constructor", "container-binding")]
+    below: dict[str, list[str]] = {}
+    for edge in edges:
+        if edge.via != "container-resolve":  # FastAPI does not call what the container resolves
+            below.setdefault(edge.source, []).append(edge.target)
+    reachable, stack = set(), [e for e in endpoints if e in graph]
+    while stack:
+        node = stack.pop()
+        if node not in reachable:
+            reachable.add(node)
+            stack.extend(below.get(node, ()))
     found = set()
-    for edge in graph.edges():
+    for edge in edges:
         if edge.source not in reachable or edge.via in ("constructor", "container-binding"):
             continue
         if edge.source.startswith(CONTAINER_LIBRARIES):
