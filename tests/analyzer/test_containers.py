@@ -138,14 +138,13 @@ def place(orders: Orders = Depends(Provide[Container.orders]),
           repo: Repo = Depends(Closing[Provide[Container.repo]])):
     return 1
 @inject
-def helper(orders: Orders = Provide[Container.audit]):
+def helper(orders: Orders = Provide[Container.audit]):  # dependency-injector's wiring: no FastAPI provider
     return orders
 """})
     assert edges(index) == {
         ("app.place", "app.Container.orders", "container-resolve", "orders"),
         ("app.place", "app.Container.mailer", "container-resolve", "mailer"),
         ("app.place", "app.Base.repo", "container-resolve", "repo"),
-        ("app.helper", "app.Container.audit", "container-resolve", "orders"),
         ("app.Base.repo", "app.open_repo", "container-binding", None),
         ("app.Container.mailer", "app.Mailer", "container-binding", None),
         ("app.Container.orders", "app.Orders", "container-binding", None),
@@ -160,6 +159,7 @@ def helper(orders: Orders = Provide[Container.audit]):
     assert (orders.kind, orders.lifetime, orders.class_id) == ("container-provider", "factory", "app.Orders")
     assert index.graph.node("app.Base.repo").lifetime == "resource"
     assert index.graph.node("app.Base.config").lifetime == "configuration"
+    assert "app.helper" not in index.graph
 
 
 def test_dependency_injector_look_alikes(analyze_project):

@@ -414,8 +414,9 @@ class GraphBuilder:
                     )
                 if target.id in self.graph or target.kind == "unresolved":
                     continue
-                if any(
-                    self.resolver.dependency_of(spec.parameter, spec.ctx, spec.default, spec.default_ctx)
+                if any(  # a bare `Provide[...]` default is dependency-injector's wiring, not a FastAPI dependency
+                    (found := self.resolver.dependency_of(spec.parameter, spec.ctx, spec.default, spec.default_ctx))
+                    and found[0].container != "dependency-injector"
                     for spec in self.resolver.parameters(target)
                 ):
                     self.add_target(target)

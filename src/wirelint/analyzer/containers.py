@@ -453,7 +453,8 @@ class ContainerWiring:
             targets = self.binding_targets(container, binding)
             for target_id in targets:
                 if target_id != key_id:
-                    self.builder.graph.add_edge(Edge(key_id, target_id, "container-binding", binding.location))
+                    self.builder.graph.add_edge(Edge(key_id, target_id, "container-binding", binding.location),
+                                                f"container:{container}")
             if key_id not in targets:
                 return
         if isinstance(sym, DefSym):  # unbound, or bound to itself (`container[Svc] = Singleton(Svc)`)
@@ -535,7 +536,8 @@ class ContainerWiring:
             if type_id not in bindings and type_id not in LAGOM_CONTAINERS and not isinstance(sym, DefSym):
                 continue  # a type lagom cannot build unless it is bound (`str`, a library's class)
             target = self.resolve_type(container, type_expr, type_ctx, parameter.location)
-            self.builder.graph.add_edge(Edge(source, target, "constructor", parameter.location, parameter.name))
+            self.builder.graph.add_edge(Edge(source, target, "constructor", parameter.location, parameter.name),
+                                        f"container:{container}")
 
     # --- dependency-injector -----------------------------------------------------------------------------
 
@@ -688,13 +690,23 @@ class ContainerWiring:
                 implementations.append((name, argument, target))
         if not implementations:
             return None
-        source = self.class_node(cls, class_id)
+        source = self.composed_node(cls)
         for name, argument, target in implementations:
             line = getattr(argument, "line", 0) or call.line or fallback.line
             column = getattr(argument, "column", 0) or call.column or fallback.column
             location = Location(fallback.path, line, column, line, column)
-            self.builder.graph.add_edge(Edge(source, target, "constructor", location, name))
+            self.builder.graph.add_edge(Edge(source, target, "constructor", location, name),
+                                        "composition" if container is None else f"container:{container}")
         return source
+
+    def composed_node(self, cls: DefSym) -> str:
+        """A class a composition root constructs; marked when nothing else put it in the graph."""
+        class_id = f"{cls.module}.{cls.qualname}"
+        known = class_id in self.builder.graph
+        node_id = self.class_node(cls, class_id)
+        if not known and not self._container_names:
+            self.builder.graph.mark_composed(node_id)
+        return node_id
 
     def implementation(self, expr: Expr, ctx: Ctx, fallback: Location, container: str | None,
                        depth: int) -> str | None:
@@ -706,7 +718,7 @@ class ContainerWiring:
             cls = self.constructed_class(expr, ctx)
             if cls is not None and service_class(self.resolver, cls):
                 self.construct(expr, ctx, fallback, container, depth + 1)
-                return self.class_node(cls, f"{cls.module}.{cls.qualname}")
+                return self.composed_node(cls)
             return None
         if isinstance(expr, SubscriptExpr) and len(expr.items) == 1:
             lookup_container = self.lagom_container(expr.value, ctx) or (
@@ -734,7 +746,7 @@ class ContainerWiring:
                                                                       Ctx(sym.module, function.scope))
             cls = self.resolver.class_of(self.resolver.resolve(type_expr, type_ctx))
             if service_class(self.resolver, cls):
-                return self.class_node(cls, f"{cls.module}.{cls.qualname}")
+                return self.composed_node(cls)
         return None
 
     def compositions(self) -> None:

@@ -38,6 +38,10 @@ class DependencyGraph:
         self._successors: dict[str, dict[str, dict[tuple, Edge]]] = {}
         self._predecessors: dict[str, set[str]] = {}
         self._routes: dict[str, set[RouteInfo]] = {}
+        # Where container edges come from: "composition" (a composition root constructed it: a construction
+        # always finishes, so no cycle) or "container:<id>" (lagom's resolution in one container).
+        self._origins: dict[tuple, str] = {}
+        self._composed: set[str] = set()  # classes only a composition root builds: not on a request path
 
     # --- building ----------------------------------------------------------------------------------------
 
@@ -52,12 +56,26 @@ class DependencyGraph:
         self._successors.setdefault(node.id, {})
         self._predecessors.setdefault(node.id, set())
 
-    def add_edge(self, edge: Edge) -> None:
+    def add_edge(self, edge: Edge, origin: str | None = None) -> None:
         for node_id in (edge.source, edge.target):
             if node_id not in self._nodes:
                 raise KeyError(f"edge endpoint {node_id!r} is not a node")
-        self._successors[edge.source].setdefault(edge.target, {}).setdefault(_edge_key(edge), edge)
+        key = _edge_key(edge)
+        self._successors[edge.source].setdefault(edge.target, {}).setdefault(key, edge)
         self._predecessors[edge.target].add(edge.source)
+        if origin is not None:
+            self._origins.setdefault(key, origin)
+
+    def edge_origin(self, edge: Edge) -> str | None:
+        """"composition", "container:<id>", or None (FastAPI's edges, dependency-injector's)."""
+        return self._origins.get(_edge_key(edge))
+
+    def mark_composed(self, node_id: str) -> None:
+        self._composed.add(node_id)
+
+    def composed(self, node_id: str) -> bool:
+        """A class the graph has only because a composition root constructs it."""
+        return node_id in self._composed
 
     def add_route(self, endpoint: str, route: RouteInfo) -> None:
         self._routes.setdefault(endpoint, set()).add(route)

@@ -46,6 +46,42 @@ def get_settings(config=Depends(get_config)): ...
 - https://fastapi.tiangolo.com/tutorial/dependencies/sub-dependencies/
 """
     valid = (
+        # Constructions in a composition root always finish, and two containers do not share bindings.
+        Valid("""\
+from typing import Protocol
+from fastapi import FastAPI
+from lagom import Container
+class Handler:
+    def __init__(self, next_handler=None):
+        self.next_handler = next_handler
+    def handle(self) -> None: ...
+class Engine:
+    def run(self) -> None: ...
+class Repo:
+    def __init__(self, engine):
+        self.engine = engine
+    def load(self) -> None: ...
+class Notifier(Protocol):
+    def send(self) -> None: ...
+class SqlRepo:
+    def __init__(self, notifier: Notifier):
+        self.notifier = notifier
+    def load(self) -> None: ...
+class EmailNotifier:
+    def __init__(self, repo: Repo):
+        self.repo = repo
+    def send(self) -> None: ...
+def create_app():
+    chain = Handler(next_handler=Handler(next_handler=Handler()))
+    repo = Repo(Engine())
+    repo = Repo(repo)
+    app = FastAPI()
+    return app
+api_container = Container()
+api_container[Repo] = SqlRepo
+worker_container = Container()
+worker_container[Notifier] = EmailNotifier
+"""),
         Valid("""\
 from fastapi import Depends
 def get_config():
@@ -120,6 +156,20 @@ container[Shipping] = ShippingService
         }, (("deps/one.py", 3),)),
     )
 
+    @staticmethod
+    def can_recurse(graph, hops) -> bool:
+        """Whether resolving the cycle can loop: not when a composition root constructs one of its links
+        (an explicit construction always finishes), nor when its links come from different containers."""
+        containers = set()
+        for source, target in hops:
+            origins = {graph.edge_origin(edge) for edge in graph.edges_between(source, target)}
+            if None in origins:
+                continue  # FastAPI's edge (or dependency-injector's): it recurses
+            if origins == {"composition"}:
+                return False
+            containers |= {origin for origin in origins if origin != "composition"}
+        return len(containers) <= 1
+
     def check(self, index):
         graph = index.graph
         for number, cycle in enumerate(graph.cycles()):
@@ -127,6 +177,8 @@ container[Shipping] = ShippingService
                 break
             hops = list(zip(cycle, cycle[1:] + cycle[:1]))
             edges = [graph.edges_between(source, target)[0] for source, target in hops]
+            if not self.can_recurse(graph, hops):
+                continue
             path = " -> ".join(cycle + [cycle[0]])
             related = [
                 Related(edge.location, f"{source} depends on {target}")

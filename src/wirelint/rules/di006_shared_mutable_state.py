@@ -49,6 +49,20 @@ def add_favorite(book_id: int, user: CurrentUser, store: Annotated[FavoritesStor
 - https://fastapi.tiangolo.com/deployment/server-workers/
 """
     valid = (
+        # A class only the composition root builds registers itself at start-up, not per request.
+        Valid("""\
+from fastapi import FastAPI
+PLUGINS = []
+class Db:
+    def query(self) -> None: ...
+class PluginHost:
+    def __init__(self, db):
+        self.db = db
+        PLUGINS.append(self)
+    def run(self) -> None: ...
+host = PluginHost(Db())
+app = FastAPI()
+"""),
         Valid("""\
 from fastapi import APIRouter
 router = APIRouter()

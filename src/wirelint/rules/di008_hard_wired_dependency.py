@@ -57,6 +57,23 @@ class BookAnnouncer:
 - https://fastapi.tiangolo.com/tutorial/dependencies/classes-as-dependencies/
 """
     valid = (
+        # A worker main() builds is not injected by FastAPI: what its constructor builds is its own business.
+        Valid("""\
+from fastapi import FastAPI
+class Db:
+    def query(self) -> None: ...
+class Mailer:
+    def send(self) -> None: ...
+class Worker:
+    def __init__(self, db):
+        self.db = db
+        self.mailer = Mailer()
+    def run(self) -> None: ...
+def main():
+    worker = Worker(Db())
+    worker.run()
+app = FastAPI()
+"""),
         Valid("""\
 import logging
 import threading
@@ -115,7 +132,7 @@ def post(a: Annotated[Announcer, Depends()]):
     def check(self, index):
         resolver = index.resolver
         graph = index.graph
-        injected = {node.id for node in graph.nodes() if node.kind == "class"}
+        injected = {node.id for node in graph.nodes() if node.kind == "class" and not graph.composed(node.id)}
         for name in sorted(index.sources):
             facts = index.modules[name]
             for construction in facts.constructions:

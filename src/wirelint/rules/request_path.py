@@ -81,8 +81,8 @@ def request_path_functions(graph) -> set[str]:
     """Ids of the functions FastAPI runs for a request: endpoints and providers, injected classes' methods."""
     functions = set()
     for node in graph.nodes():
-        if node.location is None or node.kind == "unresolved":
-            continue
+        if node.location is None or node.kind == "unresolved" or graph.composed(node.id):
+            continue  # a class only a composition root builds runs at start-up, not per request
         functions.add(node.id)
         if node.kind == "class":
             functions.add(f"{node.id}.__init__")
