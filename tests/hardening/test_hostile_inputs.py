@@ -298,6 +298,10 @@ def ep(x=Depends(Provide[Provide[A.b]]), y=Depends(Provide["nothing"]), z=deps.d
        v=deps.depends(container)):
     return 1
 """), files=1),
+    # A base class named through a later rebinding of its own enclosing class: the walk of bases looped.
+    "base-named-through-a-rebinding": Case(lambda r: write(r, "app/rebound.py", (
+        "from fastapi import FastAPI, Depends\nclass A:\n    class Inner:\n        pass\nclass B(A.Inner):\n"
+        "    pass\nA = B\napp = FastAPI()\n@app.get('/')\ndef ep(y=Depends(B.foo)):\n    return 1\n")), files=1),
     "invalid-escape-under-warnings-as-errors": Case(
         lambda r: write(r, "app/escape.py", 'from fastapi import Depends\npattern = "\\d+"\nx = 1 is 1\n'),
         files=1),

@@ -205,6 +205,7 @@ class Resolver:
     modules: "ModuleSource"
     _active: set = field(default_factory=set)
     _bases_cache: dict = field(default_factory=dict)
+    _mro_active: set = field(default_factory=set)
 
     # -- names --
 
@@ -423,6 +424,15 @@ class Resolver:
 
     def mro(self, sym: DefSym) -> tuple[list[tuple[DefSym, ClassFacts]], list[str]]:
         """Project classes in method resolution order (depth-first approximation), and external bases."""
+        if sym in self._mro_active:  # a base that names the class itself through a rebinding (`A = B`)
+            return [], []
+        self._mro_active.add(sym)
+        try:
+            return self._mro(sym)
+        finally:
+            self._mro_active.discard(sym)
+
+    def _mro(self, sym: DefSym) -> tuple[list[tuple[DefSym, ClassFacts]], list[str]]:
         project: list[tuple[DefSym, ClassFacts]] = []
         external: list[str] = []
         seen: set[DefSym] = set()
