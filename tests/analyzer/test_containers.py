@@ -378,3 +378,34 @@ def test_a_provide_whose_container_is_not_analyzed_says_why(analyze_project):
     (node,) = index.graph.unresolved()
     assert node.reason == ("Root.repo is imported as di.containers.Root.repo, which is not among the analyzed "
                            "files (is the folder imports start from the one wirelint was run on?)")
+
+
+def test_composition_root_factories_and_dataclasses(analyze_project):
+    index = analyze_project({"app.py": PROTOCOLS + """
+from dataclasses import dataclass
+from fastapi import FastAPI
+class Checkout:
+    def __init__(self, repo: Repo, mailer: Mailer):
+        self.repo = repo
+    def pay(self) -> None: ...
+    @classmethod
+    def create(cls, repo: Repo, mailer: Mailer) -> "Checkout":
+        return cls(repo=repo, mailer=mailer)
+@dataclass
+class Interactor:
+    repo: Repo
+    mailer: Mailer
+    def run(self) -> None: ...
+def create_app():
+    app = FastAPI()
+    repo = SqlRepo()
+    app.state.checkout = Checkout.create(repo=repo, mailer=Mailer())
+    app.state.interactor = Interactor(repo, mailer=Mailer())
+    return app
+"""})
+    assert edges(index) == {
+        ("app.Checkout", "app.SqlRepo", "constructor", "repo"),
+        ("app.Checkout", "app.Mailer", "constructor", "mailer"),
+        ("app.Interactor", "app.SqlRepo", "constructor", "repo"),
+        ("app.Interactor", "app.Mailer", "constructor", "mailer"),
+    }

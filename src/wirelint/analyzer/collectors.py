@@ -564,7 +564,9 @@ class _Collector:
             return
         func = value.func
         name = func.attr.value if isinstance(func, cst.Attribute) else func.value if isinstance(func, cst.Name) else ""
-        if name[:1].isupper():
+        owner = func.value if isinstance(func, cst.Attribute) else None  # `Service.create(...)`: a factory
+        owner_name = owner.attr.value if isinstance(owner, cst.Attribute) else getattr(owner, "value", "")
+        if name[:1].isupper() or isinstance(owner_name, str) and owner_name[:1].isupper():
             self.compositions.append((self.function_scope(), self.expr(value)))
 
     # --- bindings ----------------------------------------------------------------------------------------

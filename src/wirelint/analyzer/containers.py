@@ -34,6 +34,7 @@ from .models import (
 from .graph import FASTAPI_VIAS
 from .overrides import is_test_module
 from .resolve import (
+    CLASSMETHOD,
     DATACLASS,
     DI_CLOSING,
     DI_PROVIDE,
@@ -43,6 +44,7 @@ from .resolve import (
     Ctx,
     DefSym,
     ExternalSym,
+    MethodSym,
     ParamSym,
     Resolver,
     Sym,
@@ -674,15 +676,11 @@ class ContainerWiring:
 
     def _construct(self, call: CallExpr, ctx: Ctx, fallback: Location, container: str | None,
                    depth: int) -> str | None:
-        cls = self.constructed_class(call, ctx)
-        if cls is None or depth > 10:
+        if depth > 10:
             return None
-        init = self.resolver.find_method(cls, "__init__")
-        function = self.resolver.function_facts(init.module, init.qualname) if init is not None else None
-        if function is None:
+        cls, env = self.constructor_arguments(call, ctx)
+        if cls is None:
             return None
-        class_id = f"{cls.module}.{cls.qualname}"
-        env = self.resolver.bind_arguments(function, call, ctx, drop=1)
         implementations = []
         for name, (argument, argument_ctx) in env:
             target = self.implementation(argument, argument_ctx, fallback, container, depth + 1)
@@ -698,6 +696,34 @@ class ContainerWiring:
             self.builder.graph.add_edge(Edge(source, target, "constructor", location, name),
                                         "composition" if container is None else f"container:{container}")
         return source
+
+    def constructor_arguments(self, call: CallExpr, ctx: Ctx) -> tuple[DefSym | None, tuple]:
+        """The class a call builds and its arguments by parameter name: `Service(repo=...)` (its `__init__`,
+        or a dataclass's fields), or a classmethod factory `Service.create(repo=...)` returning `cls(...)`."""
+        cls = self.constructed_class(call, ctx)
+        if cls is not None:
+            init = self.resolver.find_method(cls, "__init__")
+            function = self.resolver.function_facts(init.module, init.qualname) if init is not None else None
+            if function is not None:
+                return cls, self.resolver.bind_arguments(function, call, ctx, drop=1)
+            fields = self.resolver.field_parameters(self.resolver.class_target(cls)) \
+                if self.resolver.class_facts(cls) is not None else []
+            names = [spec.parameter.name for spec in fields]
+            bound = list(zip(names, ((argument, ctx) for argument in call.args)))
+            bound += [(name, (argument, ctx)) for name, argument in call.keywords if name in names]
+            return cls, tuple(bound)
+        method = self.resolver.resolve(call.func, ctx)
+        if not (isinstance(method, MethodSym) and isinstance(call.func, AttributeExpr)):
+            return None, ()
+        facts = self.resolver.function_facts(method.module, method.qualname)
+        owner = self.resolver.class_of(self.resolver.resolve(call.func.value, ctx))
+        if facts is None or not isinstance(owner, DefSym) or CLASSMETHOD not in self.resolver.decorator_names(
+                facts.decorators, Ctx(method.module, facts.scope)):
+            return None, ()
+        builds = any(isinstance(returned, CallExpr) and isinstance(returned.func, NameExpr)
+                     and facts.parameters and returned.func.name == facts.parameters[0].name
+                     for returned in facts.returns)
+        return (owner, self.resolver.bind_arguments(facts, call, ctx, drop=1)) if builds else (None, ())
 
     def composed_node(self, cls: DefSym) -> str:
         """A class a composition root constructs; marked when nothing else put it in the graph."""
@@ -715,7 +741,7 @@ class ContainerWiring:
         if depth > 10:
             return None
         if isinstance(expr, CallExpr):
-            cls = self.constructed_class(expr, ctx)
+            cls = self.constructor_arguments(expr, ctx)[0]
             if cls is not None and service_class(self.resolver, cls):
                 self.construct(expr, ctx, fallback, container, depth + 1)
                 return self.composed_node(cls)

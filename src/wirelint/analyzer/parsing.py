@@ -197,8 +197,10 @@ def anchored_positions(module: cst.Module, tree: ast.Module, node_types: tuple[t
         if isinstance(value, cst.Call):
             func = value.func
             name = func.attr.value if isinstance(func, cst.Attribute) else getattr(func, "value", None)
-            if isinstance(name, str) and name[:1].isupper() and value.args:
-                return True  # a construction: maybe a composition root's
+            owner = func.value if isinstance(func, cst.Attribute) else None
+            owner_name = owner.attr.value if isinstance(owner, cst.Attribute) else getattr(owner, "value", None)
+            if value.args and any(isinstance(n, str) and n[:1].isupper() for n in (name, owner_name)):
+                return True  # a construction, or a class's factory: maybe a composition root's
             return name in _BODY_CALLS or any(arg.keyword is not None and arg.keyword.value == "dependencies"
                                               for arg in value.args)
         return False
