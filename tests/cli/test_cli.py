@@ -46,6 +46,30 @@ def test_check_reports_findings_with_exit_1(project):
     )
 
 
+def test_all_clear_says_when_container_references_stay_unresolved(tmp_path):
+    # The code imports its container as it runs from inside app/; analyzed from above, the import does not
+    # resolve: the run is clean, but not because the rules saw what the container provides.
+    files = {
+        "app/__init__.py": "", "app/di/__init__.py": "",
+        "app/di/containers.py": "from dependency_injector import containers, providers\nclass Repo:\n"
+                                "    def load(self): ...\nclass Root(containers.DeclarativeContainer):\n"
+                                "    repo = providers.Factory(Repo)\n",
+        "app/api.py": "from dependency_injector.wiring import Provide, inject\nfrom fastapi import APIRouter, Depends\n"
+                      "from di.containers import Root\nrouter = APIRouter()\n@router.get('/')\n@inject\n"
+                      "def load(repo=Depends(Provide[Root.repo]), again=Depends(Provide[Root.repo])):\n    return 1\n",
+    }
+    for relative, source in files.items():
+        (tmp_path / relative).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / relative).write_text(source)
+    result = run("check", "app", "--no-cache", cwd=tmp_path)
+    assert (result.returncode, result.stdout.splitlines()[-1]) == (0, "All clear: 4 files checked, no findings.")
+    assert result.stderr.splitlines() == [
+        "wirelint: note: 2 container references could not be resolved statically, so the rules do not see what "
+        "they provide (`wirelint graph --format json` lists each unresolved node with its reason)"]
+    (tmp_path / "app/api.py").write_text(files["app/api.py"].replace("from di.containers", "from app.di.containers"))
+    assert run("check", "app", "--no-cache", cwd=tmp_path).stderr == ""
+
+
 def test_check_json_contract_and_exit_zero(project):
     result = run("check", "--no-cache", "--format", "json", "--exit-zero", cwd=project)
     assert result.returncode == 0

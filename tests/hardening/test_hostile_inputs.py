@@ -322,7 +322,9 @@ def di000_message(path: str, reason: str) -> str:
 
 def assert_clean_run(result: subprocess.CompletedProcess) -> None:
     assert "Traceback" not in result.stderr and "internal error" not in result.stderr, result.stderr
-    assert result.stderr == "", result.stderr
+    # a note (unresolved container references in the strange containers) is information, not a failure
+    assert [line for line in result.stderr.splitlines() if not line.startswith("wirelint: note: ")] == [], \
+        result.stderr
     assert result.returncode == 1, (result.returncode, result.stderr)
 
 

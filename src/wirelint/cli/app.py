@@ -383,6 +383,11 @@ def check(
     for path, line, code in report.unknown_suppressions:
         typer.echo(f"wirelint: warning: {path}:{line}: '# wirelint: ignore[...]' names {code!r}, which is not a "
                    "rule code (see `wirelint rules`); it suppresses nothing", err=True)
+    hidden = unresolved_container_references(index.graph)
+    if hidden:  # "All clear" must not hide that the rules could not see behind a container
+        typer.echo(f"wirelint: note: {hidden} container reference{'s' if hidden != 1 else ''} could not be "
+                   "resolved statically, so the rules do not see what they provide (`wirelint graph --format "
+                   "json` lists each unresolved node with its reason)", err=True)
     if write_baseline is not None:
         write_output(render_baseline(report), write_baseline)
         count = len(report.findings)
@@ -551,6 +556,15 @@ def demo(
     write_output(graph_json, output_dir / "sample_app.graph.json")
     written.append(f"{output_dir / 'sample_app.graph.json'} (the graph as data)")
     typer.echo("\nGraph written to:\n" + "\n".join(f"  {line}" for line in written))
+
+
+def unresolved_container_references(graph) -> int:
+    """Dependencies a container provides (`deps.depends(X)`, `Provide[...]`) that static analysis could not
+    follow."""
+    if graph is None:
+        return 0
+    return sum(1 for edge in graph.edges()
+               if edge.via == "container-resolve" and graph.node(edge.target).kind == "unresolved")
 
 
 class _Stopped(BaseException):
