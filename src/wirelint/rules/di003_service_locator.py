@@ -44,10 +44,10 @@ class ServiceLocator(Rule):
 Finds dependencies looked up while a request is served instead of declared: `registry.resolve(Notifier)`,
 `container.get(UserRepo)`, `container[UserRepo]` (a project class used as the key), the lookup methods of
 well-known DI containers (punq, lagom, injector, kink, rodi, svcs, wireup, dependency-injector) by type or by
-key, a dependency-injector provider called directly on the request path (`Container.mailer()` in an endpoint,
-a provider or what they call), a class a container resolves that
-receives the container itself (`def __init__(self, container: Container)` with lagom), and reads of
-`request.app.state.X` or `app.state.X` inside endpoints, providers and the code they call.
+key, a dependency-injector provider called directly on the request path (`Container.mailer()` in an
+endpoint, a provider or what they call), a class a container resolves that receives the container itself
+(`def __init__(self, container: Container)` with lagom), and reads of `request.app.state.X` or `app.state.X`
+inside endpoints, providers and the code they call.
 Wiring at the composition root (module level, app factories, lifespan and startup/shutdown handlers, `main`,
 `create_app`, functions that build a container, a container's factories) is not a lookup, and neither is the
 entry point of another framework (a Celery or Temporal task, a queue consumer, a CLI command) or test code
