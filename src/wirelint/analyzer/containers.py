@@ -38,7 +38,6 @@ from .resolve import (
     DATACLASS,
     DI_CLOSING,
     DI_PROVIDE,
-    LAGOM_INTEGRATIONS,
     FASTAPI_APP,
     PYDANTIC_MODEL,
     Ctx,
@@ -324,38 +323,16 @@ class ContainerWiring:
                     return found
         return None
 
-    def integration_container(self, expr: Expr | None, ctx: Ctx) -> str | None:
-        """For `deps` in `deps.depends(X)`: the container of `deps = FastApiIntegration(container)`."""
-        sym = self.resolver.deref(self.resolver.resolve(expr, ctx)) if expr is not None else None
-        if not isinstance(sym, VarSym):
-            return None
-        value = self.resolver.var_value(sym)
-        if not isinstance(value, CallExpr):
-            return None
-        var_ctx = self.resolver.var_ctx(sym)
-        if self.resolver.qualified(self.resolver.deref(self.resolver.resolve_qualified(value.func, var_ctx))) not in (
-                LAGOM_INTEGRATIONS):
-            return None
-        return self.lagom_container(value.argument(0, "container"), var_ctx)
-
     def lagom_depends(self, call: CallExpr, ctx: Ctx) -> tuple[str, Expr, Ctx] | None:
         """`deps.depends(X)` (or `inject(X)` with `inject = deps.depends`): (container id, X, its context)."""
-        func, func_ctx = call.func, ctx
-        for _ in range(10):
-            if isinstance(func, AttributeExpr) and func.attr == "depends":
-                container = self.integration_container(func.value, func_ctx)
-                asked = call.argument(0, "dep_type")
-                if container is None or asked is None:
-                    return None
-                return container, asked, ctx
-            sym = self.resolver.resolve(func, func_ctx)
-            if not isinstance(sym, VarSym):
-                return None
-            value = self.resolver.var_value(sym)
-            if not isinstance(value, (NameExpr, AttributeExpr)):
-                return None
-            func, func_ctx = value, self.resolver.var_ctx(sym)
-        return None
+        integration = self.resolver.lagom_integration(call.func, ctx)
+        asked = call.argument(0, "dep_type")
+        if integration is None or asked is None:
+            return None
+        value = self.resolver.var_value(integration)  # `FastApiIntegration(container)`
+        container = self.lagom_container(value.argument(0, "container"), self.resolver.var_ctx(integration)) \
+            if isinstance(value, CallExpr) else None
+        return (container, asked, ctx) if container is not None else None
 
     def bindings(self) -> dict[str, dict[str, list[LagomBinding]]]:
         """container id -> bound type -> its bindings, in source order (the last one wins at run time)."""

@@ -531,7 +531,7 @@ class Resolver:
             return None
         if not isinstance(expr, CallExpr):
             return None
-        if self.is_lagom_depends(expr.func, ctx):
+        if self.lagom_integration(expr.func, ctx) is not None:
             return DependsMarker(expr.argument(0, "dep_type"), ctx, False, expr, "lagom")
         func = self.deref(self.resolve(expr.func, ctx))
         name = self.qualified(func)
@@ -558,19 +558,20 @@ class Resolver:
                     return found
         return None
 
-    def is_lagom_depends(self, func: Expr, ctx: Ctx, depth: int = 0) -> bool:
-        """`deps.depends` where `deps = FastApiIntegration(container)`, or an alias of it."""
+    def lagom_integration(self, func: Expr, ctx: Ctx, depth: int = 0) -> VarSym | None:
+        """For `deps.depends` where `deps = FastApiIntegration(container)` (or an alias of it, `inject =
+        deps.depends`): the variable holding the integration."""
         if depth > 10:
-            return False
+            return None
         if isinstance(func, AttributeExpr) and func.attr == "depends":
             sym = self.deref(self.resolve(func.value, ctx))
             if isinstance(sym, VarSym) and self.built_by(sym) in LAGOM_INTEGRATIONS:
-                return True
+                return sym
         if isinstance(func, (NameExpr, AttributeExpr)):
             sym = self.resolve(func, ctx)
             if isinstance(sym, VarSym) and isinstance(value := self.var_value(sym), (NameExpr, AttributeExpr)):
-                return self.is_lagom_depends(value, self.var_ctx(sym), depth + 1)
-        return False
+                return self.lagom_integration(value, self.var_ctx(sym), depth + 1)
+        return None
 
     @staticmethod
     def bind_arguments(facts: FunctionFacts, call: CallExpr, ctx: Ctx, drop: int = 0, module: str | None = None):
