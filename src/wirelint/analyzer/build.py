@@ -150,14 +150,11 @@ class GraphBuilder:
             return self.objects[sym.id]
         value = self.resolver.var_value(sym)
         var_ctx = Ctx(sym.module, sym.scope)
-        if isinstance(value, CallExpr):
-            func = self.resolver.deref(self.resolver.resolve(value.func, var_ctx))
-            if isinstance(func, DefSym) and func.kind == "function":  # an app or router factory
-                facts = self.resolver.function_facts(func.module, func.qualname)
-                for returned in facts.returns if facts else ():
-                    found = self.object_of(returned, Ctx(func.module, facts.qualname), depth + 1)
-                    if found is not None:
-                        return found
+        if isinstance(value, CallExpr):  # an app or router factory
+            for returned, returned_ctx in self.resolver.factory_returns(value, var_ctx):
+                found = self.object_of(returned, returned_ctx, depth + 1)
+                if found is not None:
+                    return found
             return None
         if value is not None and not isinstance(value, CallExpr):
             return self.object_of(value, var_ctx, depth + 1)

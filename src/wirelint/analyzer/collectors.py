@@ -47,6 +47,7 @@ from .parsing import (
     anchored_positions,
     ast_despite_newer_syntax,
     decode_source,
+    is_construction,
     parse_module,
     positions_of,
     without_data_literals,
@@ -560,13 +561,7 @@ class _Collector:
         """Record a call of a capitalized name with arguments (a construction, maybe a composition root's)."""
         if isinstance(value, cst.Await):
             value = value.expression
-        if not isinstance(value, cst.Call) or not value.args or self.frame.kind == "class":
-            return
-        func = value.func
-        name = func.attr.value if isinstance(func, cst.Attribute) else func.value if isinstance(func, cst.Name) else ""
-        owner = func.value if isinstance(func, cst.Attribute) else None  # `Service.create(...)`: a factory
-        owner_name = owner.attr.value if isinstance(owner, cst.Attribute) else getattr(owner, "value", "")
-        if name[:1].isupper() or isinstance(owner_name, str) and owner_name[:1].isupper():
+        if isinstance(value, cst.Call) and self.frame.kind != "class" and is_construction(value):
             self.compositions.append((self.function_scope(), self.expr(value)))
 
     # --- bindings ----------------------------------------------------------------------------------------

@@ -201,7 +201,7 @@ def provider_decl(resolver: Resolver, sym: Sym) -> ProviderDecl | None:
     if not isinstance(value, CallExpr):
         return None
     ctx = Ctx(sym.module, sym.scope)
-    name = resolver.qualified(resolver.deref(resolver.resolve_qualified(value.func, ctx)))
+    name = resolver.qualified_name(value.func, ctx)
     if not name or not name.startswith(_DI_PROVIDERS):
         return None
     if not resolver.is_subclass(DefSym(sym.module, sym.scope, "class"), DI_CONTAINERS):
@@ -285,6 +285,7 @@ class ContainerWiring:
     _container_names: frozenset = frozenset()  # the parameters of a lagom factory lambda being read
     _constructed: dict = field(default_factory=dict)  # (call, scope) -> the class node its construction made
     _lagom_containers: dict = field(default_factory=dict)  # variable id -> the lagom container it holds
+    _declared: list | None = None  # every dependency-injector provider of the project
 
     @property
     def resolver(self) -> Resolver:
@@ -314,13 +315,10 @@ class ContainerWiring:
         if self.resolver.qualified(func) in LAGOM_CONTAINERS or (
                 isinstance(func, DefSym) and func.kind == "class" and self.resolver.is_subclass(func, LAGOM_CONTAINERS)):
             return sym.id
-        func = self.resolver.deref(self.resolver.resolve(value.func, var_ctx))
-        if isinstance(func, DefSym) and func.kind == "function":  # `container = build_container()`
-            facts = self.resolver.function_facts(func.module, func.qualname)
-            for returned in facts.returns if facts else ():
-                found = self.lagom_container(returned, Ctx(func.module, facts.qualname), depth + 1)
-                if found is not None:
-                    return found
+        for returned, returned_ctx in self.resolver.factory_returns(value, var_ctx):  # `c = build_container()`
+            found = self.lagom_container(returned, returned_ctx, depth + 1)
+            if found is not None:
+                return found
         return None
 
     def lagom_depends(self, call: CallExpr, ctx: Ctx) -> tuple[str, Expr, Ctx] | None:
@@ -359,9 +357,8 @@ class ContainerWiring:
             for function in facts.functions.values():  # `@dependency_definition(container)` on a factory
                 ctx = Ctx(facts.module, function.scope)
                 for decorator in function.decorators:
-                    if not (isinstance(decorator, CallExpr) and decorator.args and self.resolver.qualified(
-                            self.resolver.deref(self.resolver.resolve_qualified(decorator.func, ctx)))
-                            in LAGOM_DEFINITIONS):
+                    if not (isinstance(decorator, CallExpr) and decorator.args
+                            and self.resolver.qualified_name(decorator.func, ctx) in LAGOM_DEFINITIONS):
                         continue
                     key = self.defined_type(function.return_annotation, ctx)
                     if key is not None:
@@ -376,7 +373,7 @@ class ContainerWiring:
     def defined_type(self, annotation: Expr | None, ctx: Ctx) -> Expr | None:
         """The type a factory's return annotation names: `X`, or `X` of `Iterator[X]`, `Generator[X, ...]`."""
         if isinstance(annotation, SubscriptExpr) and annotation.items:
-            origin = self.resolver.qualified(self.resolver.deref(self.resolver.resolve_qualified(annotation.value, ctx)))
+            origin = self.resolver.qualified_name(annotation.value, ctx)
             return annotation.items[0] if origin in _GENERATOR_TYPES else None
         return annotation if isinstance(annotation, (NameExpr, AttributeExpr)) else None
 
@@ -384,8 +381,7 @@ class ContainerWiring:
         if isinstance(sym, DefSym) and sym.kind == "class":
             return f"{sym.module}.{sym.qualname}"
         if isinstance(sym, VarSym) and isinstance(value := self.resolver.var_value(sym), CallExpr) and \
-                self.resolver.qualified(self.resolver.deref(self.resolver.resolve_qualified(
-                    value.func, self.resolver.var_ctx(sym)))) in NEW_TYPES:
+                self.resolver.qualified_name(value.func, self.resolver.var_ctx(sym)) in NEW_TYPES:
             return sym.id  # `ApiKey = NewType("ApiKey", str)`: a type lagom binds like a class
         if isinstance(sym, ExternalSym) and not sym.name.startswith(("builtins.", "typing.")):
             return sym.name
@@ -444,7 +440,7 @@ class ContainerWiring:
         result."""
         value, ctx = binding.value, binding.ctx
         if isinstance(value, CallExpr):
-            func = self.resolver.qualified(self.resolver.deref(self.resolver.resolve_qualified(value.func, ctx)))
+            func = self.resolver.qualified_name(value.func, ctx)
             if func in LAGOM_SINGLETONS and value.args:
                 value = value.args[0]
         if isinstance(value, LambdaExpr):  # `lambda c: Impl(repo=c[Repo])`: lagom passes itself as `c`
@@ -528,7 +524,7 @@ class ContainerWiring:
         for _ in range(3):
             if not (isinstance(expr, SubscriptExpr) and expr.items):
                 return None
-            name = self.resolver.qualified(self.resolver.deref(self.resolver.resolve_qualified(expr.value, ctx)))
+            name = self.resolver.qualified_name(expr.value, ctx)
             if name in DI_CLOSING:
                 expr = expr.items[0]
                 continue
@@ -546,7 +542,9 @@ class ContainerWiring:
         return provider_of(self.resolver, expr, ctx)
 
     def declared_providers(self) -> list[ProviderDecl]:
-        return declared_providers(self.resolver, self.builder.complete_modules())
+        if self._declared is None:  # once: every `Provide["name"]` searches them
+            self._declared = declared_providers(self.resolver, self.builder.complete_modules())
+        return self._declared
 
     def provider_node(self, decl: ProviderDecl) -> str:
         callable_expr = decl.callable
@@ -621,8 +619,7 @@ class ContainerWiring:
 
     def argument_provider(self, decl: ProviderDecl, name: str, argument: Expr) -> ProviderDecl | None:
         if isinstance(argument, CallExpr):  # an inline provider: `providers.Factory(Repo)` as an argument
-            called = self.resolver.qualified(self.resolver.deref(self.resolver.resolve_qualified(argument.func,
-                                                                                               decl.ctx)))
+            called = self.resolver.qualified_name(argument.func, decl.ctx)
             if called and called.startswith(_DI_PROVIDERS):
                 return ProviderDecl(f"{decl.id}.{name}", called[len(_DI_PROVIDERS):], argument, decl.ctx,
                                     Location(decl.location.path, argument.line, argument.column, argument.line,

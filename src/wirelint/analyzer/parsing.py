@@ -146,6 +146,18 @@ class PositionMismatch(Exception):
     """The two trees do not pair up (never expected; the caller falls back to the full replay)."""
 
 
+def is_construction(call: cst.Call) -> bool:
+    """A call with arguments of a capitalized name (`OrderService(repo)`) or of a capitalized name's
+    attribute (`OrderService.create(repo)`): what a composition root writes (resolution decides)."""
+    if not call.args:
+        return False
+    func = call.func
+    name = func.attr.value if isinstance(func, cst.Attribute) else getattr(func, "value", None)
+    owner = func.value if isinstance(func, cst.Attribute) else None
+    owner_name = owner.attr.value if isinstance(owner, cst.Attribute) else getattr(owner, "value", None)
+    return any(isinstance(part, str) and part[:1].isupper() for part in (name, owner_name))
+
+
 def anchored_positions(module: cst.Module, tree: ast.Module, node_types: tuple[type, ...]) -> dict[int, Span]:
     """Spans like `positions_of`, for the nodes the collectors read; raises PositionMismatch when trees differ."""
     spans: dict[int, Span] = {}
@@ -196,11 +208,9 @@ def anchored_positions(module: cst.Module, tree: ast.Module, node_types: tuple[t
             return True
         if isinstance(value, cst.Call):
             func = value.func
+            if is_construction(value):
+                return True  # maybe a composition root's
             name = func.attr.value if isinstance(func, cst.Attribute) else getattr(func, "value", None)
-            owner = func.value if isinstance(func, cst.Attribute) else None
-            owner_name = owner.attr.value if isinstance(owner, cst.Attribute) else getattr(owner, "value", None)
-            if value.args and any(isinstance(n, str) and n[:1].isupper() for n in (name, owner_name)):
-                return True  # a construction, or a class's factory: maybe a composition root's
             return name in _BODY_CALLS or any(arg.keyword is not None and arg.keyword.value == "dependencies"
                                               for arg in value.args)
         return False

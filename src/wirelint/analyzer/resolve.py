@@ -371,15 +371,25 @@ class Resolver:
         value = self.var_value(sym)
         if not isinstance(value, CallExpr):
             return sym
-        func = self.deref(self.resolve(value.func, self.var_ctx(sym)))
-        if not (isinstance(func, DefSym) and func.kind == "function"):
-            return sym
-        facts = self.function_facts(func.module, func.qualname)
-        for returned in facts.returns if facts else ():
-            found = self.class_of(self.resolve(returned, Ctx(func.module, facts.qualname)), depth + 1)
+        for returned, returned_ctx in self.factory_returns(value, self.var_ctx(sym)):
+            found = self.class_of(self.resolve(returned, returned_ctx), depth + 1)
             if isinstance(found, DefSym) and found.kind == "class" or isinstance(found, ExternalSym):
                 return found
         return sym
+
+    def factory_returns(self, call: CallExpr, ctx: Ctx) -> list[tuple[Expr, Ctx]]:
+        """When `call` calls a project function (`container = build_container()`), what its `return`
+        statements return, each with the function's context; else nothing."""
+        func = self.deref(self.resolve(call.func, ctx))
+        if not (isinstance(func, DefSym) and func.kind == "function"):
+            return []
+        facts = self.function_facts(func.module, func.qualname)
+        return [(returned, Ctx(func.module, facts.qualname)) for returned in facts.returns] if facts else []
+
+    def qualified_name(self, expr: Expr | None, ctx: Ctx) -> str | None:
+        """The qualified name a dotted expression denotes through modules and aliases (`providers.Factory`
+        -> `dependency_injector.providers.Factory`)."""
+        return self.qualified(self.deref(self.resolve_qualified(expr, ctx)))
 
     def built_by(self, sym: Sym) -> str | None:
         """For a variable assigned a call (`engine = create_engine(...)`), the qualified name of the callee."""
@@ -525,7 +535,7 @@ class Resolver:
                 return self.marker(self.var_value(sym), self.var_ctx(sym), depth + 1)
             return None
         if isinstance(expr, SubscriptExpr) and expr.items:  # `Provide[Container.x]` on an @inject function
-            name = self.qualified(self.deref(self.resolve_qualified(expr.value, ctx)))
+            name = self.qualified_name(expr.value, ctx)
             if name in DI_PROVIDE or name in DI_CLOSING:
                 return DependsMarker(expr, ctx, False, None, "dependency-injector")
             return None

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from ..analyzer.containers import service_class
 from ..analyzer.models import SubscriptExpr
 from ..analyzer.resolve import Ctx, DefSym
 from .base import Invalid, Option, Rule, Valid, register
-from .services import service_class
+from .request_path import module_prefixes
 
 _PARAMS = "\n".join(f"def dep{n}():\n    return {n}" for n in range(1, 9))
 _SERVICES = "from typing import Protocol\n" + "\n".join(
@@ -232,12 +233,9 @@ class OrderService:
         if any(edge.via == "container-binding" for target in graph.dependencies_of(node_id)
                for edge in graph.edges_between(node_id, target)):
             return True
-        parts = node_id.split(".")
-        for end in range(len(parts) - 1, 0, -1):
-            module = ".".join(parts[:end])
-            if index.has_module(module):
-                return service_class(index.resolver, DefSym(module, ".".join(parts[end:]), "class")) is not None
-        return False
+        module = next((m for m in module_prefixes(node_id) if index.has_module(m)), None)
+        return module is not None and service_class(
+            index.resolver, DefSym(module, node_id[len(module) + 1:], "class")) is not None
 
     @staticmethod
     def constructor_services(index, limit: int):

@@ -7,7 +7,6 @@ from ..analyzer.models import (
     CallExpr,
     FunctionFacts,
     Location,
-    ModuleFacts,
     SequenceExpr,
     SubscriptExpr,
     render,
@@ -328,7 +327,7 @@ def read(service: Service = Depends()):
                 if not lookup.function:
                     continue  # module level: the composition root
                 function = facts.functions.get(lookup.function)
-                if function is None or self.composition_root(resolver, facts, function, graph):
+                if function is None or is_composition_root(resolver, facts, function.qualname, graph):
                     continue
                 if handlers is None:
                     handlers = self.event_handlers(index)
@@ -352,12 +351,6 @@ def read(service: Service = Depends()):
                 if message:
                     location = Location(facts.path, lookup.line, lookup.column, lookup.line, lookup.column)
                     yield self.finding(message, location)
-
-    @staticmethod
-    def composition_root(resolver, facts: ModuleFacts, function: FunctionFacts, graph=None) -> bool:
-        """App factories, lifespan handlers, `main` and functions that build a container wire the
-        application; lookups there are not service location (unless FastAPI calls them for a request)."""
-        return is_composition_root(resolver, facts, function.qualname, graph)
 
     def container_injections(self, index):
         """Constructors a container resolves that receive the container itself (lagom: `container: Container`)."""
@@ -456,7 +449,7 @@ def read(service: Service = Depends()):
         parameter = next((p for p in function.parameters if p.name == sym.name), None)
         if parameter is None:
             return False
-        annotation = resolver.qualified(resolver.deref(resolver.resolve_qualified(parameter.annotation, ctx))) \
+        annotation = resolver.qualified_name(parameter.annotation, ctx) \
             if parameter.annotation is not None else None
         if annotation not in CONNECTION_TYPES:
             return False

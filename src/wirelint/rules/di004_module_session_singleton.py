@@ -361,7 +361,7 @@ e = connector.session()
     def creates(cls, resolver, func: Expr, call: CallExpr | None, ctx: Ctx, depth: int = 0) -> str | None:
         """'a database session' / 'a database connection' when calling `func` makes one, else None."""
         if isinstance(func, CallExpr):  # `sessionmaker(bind=engine)()`
-            factory = resolver.qualified(resolver.deref(resolver.resolve_qualified(func.func, ctx)))
+            factory = resolver.qualified_name(func.func, ctx)
             return "a database session" if factory in SESSION_FACTORIES else None
         if isinstance(func, AttributeExpr) and func.attr in ("connect", "begin"):
             if resolver.built_by(resolver.resolve(func.value, ctx)) in ENGINE_FACTORIES:

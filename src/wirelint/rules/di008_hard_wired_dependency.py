@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
+from ..analyzer.containers import service_class
 from ..analyzer.models import Location, render
 from ..analyzer.resolve import Ctx
 from .base import Invalid, Rule, Valid, register
 from .di004_module_session_singleton import ModuleSessionSingleton
-from .services import service_class
 
 CLIENTS = frozenset({
     "httpx.Client", "httpx.AsyncClient", "requests.Session", "requests.sessions.Session", "aiohttp.ClientSession",

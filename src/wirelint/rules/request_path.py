@@ -17,7 +17,7 @@ def follow_calls(index, roots: set[str], limit: int = 20_000) -> set[str]:
     queue = sorted(roots)
     while queue and len(reached) < limit:
         function_id = queue.pop()
-        module = next((m for m in _module_prefixes(function_id) if index.has_module(m)), None)
+        module = next((m for m in module_prefixes(function_id) if index.has_module(m)), None)
         if module is None:
             continue
         if module not in calls_by_module:
@@ -92,7 +92,7 @@ def request_path_functions(graph) -> set[str]:
 
 
 
-def _module_prefixes(function_id: str):
+def module_prefixes(function_id: str):
     """Candidate module names of `pkg.mod.func.<locals>.inner`, longest first."""
     parts = function_id.split(".")
     for end in range(len(parts) - 1, 0, -1):
