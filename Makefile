@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: setup system-deps demo test test-fast fuzz bench clean
+.PHONY: setup system-deps demo test test-fast fuzz bench realworld clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "wirelint needs Python 3.11+"'
@@ -34,6 +34,10 @@ fuzz: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python bench/run.py
+
+# wirelint on the pinned real-world corpus, compared with the reviewed verdicts (bench/realworld/README.md).
+realworld: $(STAMP)
+	$(BIN)/python bench/realworld/run.py --record
 
 clean:
 	rm -rf $(VENV) .wirelint_cache .pytest_cache .hypothesis bench/.work
