@@ -1,19 +1,20 @@
 """DI002 over-injection (bad). Twin: ``sample_app/fixed/over_injection.py``.
 
-``sales_report`` takes nine injected dependencies and ``ReportService.__init__`` eight: the
-signatures are hard to read, every caller and test must satisfy all of them, and the unit has
-clearly too many responsibilities. The twin groups them behind facade dependency classes.
+``sales_report`` and ``ReportService.__init__`` each take eight collaborators: a repository, a mailer, a
+ledger, stock, prices, an archive, an audit log and a tax calculator. Every test must override all eight,
+every request builds all eight, and one function does the work of three. (The user, the page and the API
+version are values the request carries, not collaborators, and do not count.) The twin groups the
+collaborators that change together behind two facades.
 """
 
-from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Depends
 
-from sample_app.config import Settings, get_settings
-from sample_app.deps import Clock, CurrentUser, DbSession, Page, SettingsDep, api_version, audit_trail, pagination
+from sample_app.deps import CurrentUser, Page, api_version, pagination
 from sample_app.services.books import BookRepository
 from sample_app.services.notify import SmtpMailer, get_mailer
+from sample_app.services.reporting import AuditLog, PriceList, ReportArchive, SalesLedger, StockService, TaxCalculator
 
 router = APIRouter(prefix="/over-injection")
 
@@ -21,43 +22,52 @@ router = APIRouter(prefix="/over-injection")
 class ReportService:
     def __init__(
         self,
-        db: DbSession,
-        user: CurrentUser,
-        settings: Annotated[Settings, Depends(get_settings)],
-        page: Annotated[Page, Depends(pagination)],
         repo: Annotated[BookRepository, Depends()],
         mailer: Annotated[SmtpMailer, Depends(get_mailer)],
-        now: Annotated[datetime, Depends(Clock.now)],
-        audit: Annotated[list[str], Depends(audit_trail)],
+        ledger: Annotated[SalesLedger, Depends()],
+        stock: Annotated[StockService, Depends()],
+        prices: Annotated[PriceList, Depends()],
+        archive: Annotated[ReportArchive, Depends()],
+        audit: Annotated[AuditLog, Depends()],
+        tax: Annotated[TaxCalculator, Depends()],
     ) -> None:
-        self.db, self.user, self.settings, self.page = db, user, settings, page
-        self.repo, self.mailer, self.now, self.audit = repo, mailer, now, audit
+        self.repo, self.mailer, self.ledger, self.stock = repo, mailer, ledger, stock
+        self.prices, self.archive, self.audit, self.tax = prices, archive, audit, tax
 
-    def build(self) -> dict:
-        titles = [b.title for b in self.repo.list(self.page)]
-        self.audit.append(f"report for {self.user.username}")
-        self.mailer.send(self.user.email, f"{len(titles)} books")
-        return {"store": self.settings.app_name, "titles": titles, "at": self.now.isoformat()}
+    def build(self, user: CurrentUser, page: Page) -> dict:
+        titles = [b.title for b in self.repo.list(page)]
+        report = {"titles": titles, "sold": self.ledger.units_sold(), "tax": self.tax.tax_due(),
+                  "stock": {t: self.stock.stock_of(t) for t in titles}, "prices": {t: self.prices.price_of(t) for t in titles}}
+        report["id"] = self.archive.store(report)
+        self.audit.record(f"report for {user.username}")
+        self.mailer.send(user.email, f"{len(titles)} books")
+        return report
 
 
 @router.get("/report")
 def sales_report(
-    db: DbSession,
     user: CurrentUser,
-    settings: SettingsDep,
     page: Annotated[Page, Depends(pagination)],
+    version: Annotated[str, Depends(api_version)],
     repo: Annotated[BookRepository, Depends()],
     mailer: Annotated[SmtpMailer, Depends(get_mailer)],
-    now: Annotated[datetime, Depends(Clock.now)],
-    audit: Annotated[list[str], Depends(audit_trail)],
-    version: Annotated[str, Depends(api_version)],
+    ledger: Annotated[SalesLedger, Depends()],
+    stock: Annotated[StockService, Depends()],
+    prices: Annotated[PriceList, Depends()],
+    archive: Annotated[ReportArchive, Depends()],
+    audit: Annotated[AuditLog, Depends()],
+    tax: Annotated[TaxCalculator, Depends()],
 ) -> dict:
     titles = [b.title for b in repo.list(page)]
-    audit.append(f"report for {user.username}")
+    report = {"titles": titles, "sold": ledger.units_sold(), "tax": tax.tax_due(), "api": version,
+              "stock": {t: stock.stock_of(t) for t in titles}, "prices": {t: prices.price_of(t) for t in titles}}
+    report["id"] = archive.store(report)
+    audit.record(f"report for {user.username}")
     mailer.send(user.email, f"{len(titles)} books")
-    return {"store": settings.app_name, "titles": titles, "at": now.isoformat(), "api": version}
+    return report
 
 
 @router.get("/service-report")
-def service_report(service: Annotated[ReportService, Depends()]) -> dict:
-    return service.build()
+def service_report(service: Annotated[ReportService, Depends()], user: CurrentUser,
+                   page: Annotated[Page, Depends(pagination)]) -> dict:
+    return service.build(user, page)

@@ -1,61 +1,57 @@
 """DI002 fixed twin of ``sample_app/antipatterns/over_injection.py``.
 
-The nine loose dependencies are grouped behind two facade dependency classes:
-``RequestContext`` (who / when / audit / settings) and ``BookCatalog`` (data access + paging).
-The endpoint and ``ReportService`` now each take two or three cohesive collaborators.
+The eight collaborators are grouped by what changes together: ``Catalog`` (books, stock, prices) and
+``Bookkeeping`` (ledger, tax, archive, audit). ``ReportService`` and the endpoint now take two or three
+cohesive collaborators, each testable on its own.
 """
 
-from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Depends
 
-from sample_app.deps import Clock, CurrentUser, Page, SettingsDep, audit_trail, pagination
+from sample_app.deps import CurrentUser, Page, api_version, pagination
 from sample_app.services.books import BookRepository
 from sample_app.services.notify import SmtpMailer, get_mailer
+from sample_app.services.reporting import AuditLog, PriceList, ReportArchive, SalesLedger, StockService, TaxCalculator
 
 router = APIRouter(prefix="/over-injection")
 
 
-class RequestContext:
-    def __init__(
-        self,
-        user: CurrentUser,
-        settings: SettingsDep,
-        now: Annotated[datetime, Depends(Clock.now)],
-        audit: Annotated[list[str], Depends(audit_trail)],
-    ) -> None:
-        self.user, self.settings, self.now, self.audit = user, settings, now, audit
+class Catalog:
+    def __init__(self, repo: Annotated[BookRepository, Depends()], stock: Annotated[StockService, Depends()],
+                 prices: Annotated[PriceList, Depends()]) -> None:
+        self.repo, self.stock, self.prices = repo, stock, prices
+
+    def describe(self, page: Page) -> dict:
+        titles = [b.title for b in self.repo.list(page)]
+        return {"titles": titles, "stock": {t: self.stock.stock_of(t) for t in titles},
+                "prices": {t: self.prices.price_of(t) for t in titles}}
 
 
-class BookCatalog:
-    def __init__(
-        self,
-        repo: Annotated[BookRepository, Depends()],
-        page: Annotated[Page, Depends(pagination)],
-    ) -> None:
-        self.repo, self.page = repo, page
+class Bookkeeping:
+    def __init__(self, ledger: Annotated[SalesLedger, Depends()], tax: Annotated[TaxCalculator, Depends()],
+                 archive: Annotated[ReportArchive, Depends()], audit: Annotated[AuditLog, Depends()]) -> None:
+        self.ledger, self.tax, self.archive, self.audit = ledger, tax, archive, audit
 
-    def titles(self) -> list[str]:
-        return [b.title for b in self.repo.list(self.page)]
+    def close(self, report: dict, who: str) -> dict:
+        report.update(sold=self.ledger.units_sold(), tax=self.tax.tax_due())
+        report["id"] = self.archive.store(report)
+        self.audit.record(f"report for {who}")
+        return report
 
 
 class ReportService:
-    def __init__(
-        self,
-        ctx: Annotated[RequestContext, Depends()],
-        catalog: Annotated[BookCatalog, Depends()],
-        mailer: Annotated[SmtpMailer, Depends(get_mailer)],
-    ) -> None:
-        self.ctx, self.catalog, self.mailer = ctx, catalog, mailer
+    def __init__(self, catalog: Annotated[Catalog, Depends()], books: Annotated[Bookkeeping, Depends()],
+                 mailer: Annotated[SmtpMailer, Depends(get_mailer)]) -> None:
+        self.catalog, self.books, self.mailer = catalog, books, mailer
 
-    def build(self) -> dict:
-        titles = self.catalog.titles()
-        self.ctx.audit.append(f"report for {self.ctx.user.username}")
-        self.mailer.send(self.ctx.user.email, f"{len(titles)} books")
-        return {"store": self.ctx.settings.app_name, "titles": titles, "at": self.ctx.now.isoformat()}
+    def build(self, user: CurrentUser, page: Page) -> dict:
+        report = self.books.close(self.catalog.describe(page), user.username)
+        self.mailer.send(user.email, f"{len(report['titles'])} books")
+        return report
 
 
 @router.get("/report")
-def sales_report(service: Annotated[ReportService, Depends()]) -> dict:
-    return service.build()
+def sales_report(service: Annotated[ReportService, Depends()], user: CurrentUser,
+                 page: Annotated[Page, Depends(pagination)], version: Annotated[str, Depends(api_version)]) -> dict:
+    return {**service.build(user, page), "api": version}

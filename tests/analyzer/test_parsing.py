@@ -199,13 +199,13 @@ def test_a_module_with_newer_syntax_keeps_its_request_time_findings(tmp_path, mo
     (tmp_path / "app/main.py").write_text(
         "from fastapi import FastAPI, Request\n\napp = FastAPI()\ntype Name = str\nITEMS: list[str] = []\n\n\n"
         "@app.post('/i')\ndef add(n: str, request: Request):\n    ITEMS.append(n)\n    return request.app.state.repo\n"
-        "\n\n@app.get('/g')\ndef generic[T](request: Request) -> T:\n    return request.app.state.other\n\n\n"
+        "\n\n@app.get('/g')\ndef generic[T](request: Request) -> T:\n    return request.app.state.mailer\n\n\n"
         "def label(items):\n    return f\"{items[\"a\"]}\"\n")
     monkeypatch.chdir(tmp_path)
     index = analyze([Path("app")], jobs=1)
     report = make_report(run_rules(index, [rule() for rule in all_rules()]), 1, 0)
     assert [(f.code, f.location.line, f.location.column) for f in report.findings] == [
-        ("DI006", 10, 5), ("DI003", 11, 12), ("DI003", 16, 12)]
+        ("DI006", 5, 1), ("DI003", 11, 12), ("DI003", 16, 12)]
 
 
 def test_source_python_parses_is_returned_as_it_is():

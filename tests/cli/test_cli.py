@@ -200,7 +200,7 @@ def test_demo_analyzes_the_sample_app_and_writes_its_graph(tmp_path):
 
     result = run("demo", "-o", "pictures", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
-    assert "Found 16 findings in 53 files" in result.stdout
+    assert "Found 16 findings in 54 files" in result.stdout
     for code in ("DI001", "DI002", "DI003", "DI004", "DI005", "DI006", "DI007", "DI008"):
         assert f"\n{code} " in result.stdout.split("Lessons", 1)[1]
     document = json.loads((tmp_path / "pictures" / "sample_app.graph.json").read_text())

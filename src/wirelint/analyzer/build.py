@@ -27,7 +27,6 @@ from .resolve import (
     ParamSym,
     Resolver,
     Target,
-    UnknownSym,
     VarSym,
     unresolved,
 )

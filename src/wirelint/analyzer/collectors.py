@@ -7,7 +7,6 @@ The collector never resolves names across modules; it records what each name is 
 from __future__ import annotations
 
 import ast
-import re
 import warnings
 
 import libcst as cst
@@ -39,7 +38,7 @@ from .models import (
 )
 from .discovery import resolve_relative
 from .lookups import body_lookups, constructor_calls, function_body_facts, mutable_globals
-from .overrides import test_facts
+from .overrides import is_test_code, test_facts
 from .parsing import (
     PositionMismatch,
     SourceDecodeError,
@@ -122,7 +121,8 @@ def _facts(module: str, path: str, is_package: bool, source: str, tree: cst.Modu
     if spans is None:
         spans = positions_of(tree, _POSITIONED)
     collector = _Collector(module, path, is_package, spans)
-    writes, calls = function_body_facts(python_tree)
+    body = function_body_facts(python_tree)
+    is_test = is_test_code(path, python_tree)
     collector.walk_statements(tree.body)
     return ModuleFacts(
         module=module,
@@ -136,14 +136,18 @@ def _facts(module: str, path: str, is_package: bool, source: str, tree: cst.Modu
         includes=tuple(collector.includes),
         calls=tuple(collector.calls),
         lookups=body_lookups(source, python_tree),
-        tests=test_facts(path, source, python_tree),
+        tests=test_facts(source, python_tree) if is_test else None,
+        is_test=is_test,
         constructions=constructor_calls(python_tree),
         mutable_globals=mutable_globals(python_tree),
-        global_writes=writes,
+        global_writes=body.writes,
         import_time_calls=tuple(collector.import_time_calls),
         item_assignments=tuple(collector.item_assignments),
         compositions=tuple(collector.compositions),
-        body_calls=calls,
+        body_calls=body.calls,
+        call_flows=body.flows,
+        attribute_writes=body.attribute_writes,
+        attribute_reads=body.attribute_reads,
         line_count=source.count("\n") + (0 if source.endswith("\n") or not source else 1),
     )
 
@@ -584,7 +588,7 @@ class _Collector:
             if isinstance(target.target, cst.Name):
                 if value is None:
                     value = self._assign_value(node.value)
-                self.bind(target.target.value, Binding("assign", value=value, line=self._line(node.value)))
+                self.bind(target.target.value, Binding("assign", value=value, line=self._line(node.value) or self._line(node)))
             else:
                 self._bind_targets(target.target)
         return
@@ -608,7 +612,7 @@ class _Collector:
         self._composition(node.value)
         self.bind(
             target.value,
-            Binding("assign", value=self._assign_value(node.value), annotation=annotation, line=self._line(node.value)),
+            Binding("assign", value=self._assign_value(node.value), annotation=annotation, line=self._line(node.value) or self._line(node)),
         )
         return
 

@@ -32,7 +32,6 @@ from .models import (
     render,
 )
 from .graph import FASTAPI_VIAS
-from .overrides import is_test_module
 from .resolve import (
     CLASSMETHOD,
     DATACLASS,
@@ -113,7 +112,7 @@ def is_composition_root(resolver: Resolver, facts: ModuleFacts, scope: str, grap
     """Where an application is wired: module level, a function that builds the `FastAPI` app, a lifespan
     (`@asynccontextmanager`), a function conventionally named so (`main`, `create_app`, ...), one that
     builds a container, or a lagom `@dependency_definition` factory. Test modules never are."""
-    if is_test_module(facts.path):
+    if facts.is_test:
         return False
     if not scope:
         return True
@@ -350,7 +349,7 @@ class ContainerWiring:
                 LagomBinding(container, key_id, key, value, ctx, location))
 
         for facts in self.builder.complete_modules():
-            if is_test_module(facts.path):
+            if facts.is_test:
                 continue  # a test's override of a binding is not the application's wiring
             for item in facts.item_assignments:
                 add(facts, item.scope, item.receiver, item.key, item.value, item.location)
@@ -751,7 +750,7 @@ class ContainerWiring:
 
     def compositions(self) -> None:
         for facts in self.builder.complete_modules():
-            if not facts.compositions or is_test_module(facts.path):
+            if not facts.compositions or facts.is_test:
                 continue
             roots: dict[str, bool] = {}
             for scope, call in facts.compositions:

@@ -24,7 +24,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from .lookups import body_lookups, has_strong_lookup_hint
-from .overrides import test_facts
+from .overrides import is_test_module, test_facts
 from .models import AttributeExpr, Binding, ModuleFacts, NameExpr, ScopeFacts, SequenceExpr
 
 SKIPPED_DIRS = frozenset(
@@ -304,6 +304,11 @@ _TOP_LEVEL_RE = re.compile(
 
 
 _DOTTED_RE = re.compile(r"[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*")
+# What `overrides.is_test_code` looks for, without parsing: `import pytest`, or a `def test_*` (at module level
+# or in a class) followed, before the next definition at the same level, by an `assert`.
+_TEST_CODE_RE = re.compile(r"^(?:import[ \t]+pytest\b|from[ \t]+pytest\b"
+                           r"|([ \t]*)(?:async[ \t]+)?def[ \t]+test\w*\((?:(?!\n\1\S)[\s\S])*?\n\1[ \t]+assert\b)",
+                           re.MULTILINE)
 
 
 def _dotted_expr(text: str) -> NameExpr | AttributeExpr:
@@ -322,6 +327,7 @@ def scan_top_level(source_file: SourceFile, text: str) -> ModuleFacts:
 
 
 def _scan_top_level(source_file: SourceFile, text: str) -> ModuleFacts:
+    is_test = is_test_module(source_file.display) or _TEST_CODE_RE.search(text) is not None
     bindings: dict[str, Binding] = {}
     stars: list[str] = []
     last_offset, last_line = 0, 1
@@ -376,7 +382,8 @@ def _scan_top_level(source_file: SourceFile, text: str) -> ModuleFacts:
         line_count=text.count("\n"),
         complete=False,
         lookups=body_lookups(text) if has_strong_lookup_hint(text) else (),
-        tests=test_facts(source_file.display, text),
+        tests=test_facts(text) if is_test else None,
+        is_test=is_test,
         widest_constructor=widest_constructor(text) if "__init__" in text else 0,
     )
 

@@ -10,14 +10,17 @@ from __future__ import annotations
 import ast
 import re
 
-from .models import AttributeExpr, ConstructionFacts, Expr, GlobalWrite, LookupFacts, NameExpr, StringExpr
+from typing import NamedTuple
+
+from .models import (AttributeExpr, AttributeRead, AttributeWrite, CallExpr, CallFlow, ConditionalExpr,
+                     ConstructionFacts, Expr, FormattedStringExpr, GlobalWrite, LookupFacts, NameExpr, OtherExpr,
+                     SequenceExpr, StoredValue, StringExpr, SubscriptExpr)
 
 LOOKUP_METHODS = frozenset({"get", "resolve", "get_instance", "get_service", "provide", "lookup", "locate",
                             "require", "get_required_service"})
 _LOOKUP_HINT_RE = re.compile(
     r"\.(?:" + "|".join(sorted(LOOKUP_METHODS)) + r")\(\s*(?:[A-Za-z_][\w.]*|\"[^\"\n]*\"|'[^'\n]*')\s*\)"
-    r"|[a-z_]\w*\[[A-Z]\w*\]|\.app\.state\."
-    r"|\bapp\.state\."
+    r"|[a-z_]\w*\[[A-Z]\w*\]|\.state\.|\bgetattr\([\w.]*\.state\b"
     r"|(?i:container)\w*\.\w+\(\s*\)|\b[A-Z]\w*(?:\.\w+)+\(\s*\)"  # `Container.orders()`, `Root.auth.x()`
 )
 
@@ -118,14 +121,27 @@ def body_lookups(source: str, tree: ast.Module | None = None) -> tuple[LookupFac
             if receiver is not None and isinstance(argument, (NameExpr, AttributeExpr)):
                 found.append(LookupFacts(function, "subscript", receiver, "", argument, 1, node.lineno,
                                          node.col_offset + 1))
-        elif (isinstance(node, ast.Attribute) and isinstance(node.ctx, ast.Load)
-              and isinstance(node.value, ast.Attribute) and node.value.attr == "state"
-              and (isinstance(node.value.value, ast.Name) and node.value.value.id == "app"
-                   or isinstance(node.value.value, ast.Attribute) and node.value.value.attr == "app")):
-            receiver = ast_expr(node.value)
-            if receiver is not None:
-                found.append(LookupFacts(function, "state", receiver, node.attr, None, 0, node.lineno,
-                                         node.col_offset + 1))
+        elif isinstance(node, ast.Attribute) and isinstance(node.ctx, ast.Load):
+            state_read(node.value, node.attr, node, function)
+        if (isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "getattr"
+                and len(node.args) >= 2 and isinstance(node.args[1], ast.Constant)
+                and isinstance(node.args[1].value, str)):
+            state_read(node.args[0], node.args[1].value, node, function)  # getattr(request.app.state, "x")
+
+    def state_read(state: ast.AST, name: str, node: ast.AST, function: str) -> None:
+        """`<owner>.state.<name>`: the app's state when the owner is `app` or `<...>.app`, else a request's."""
+        if not (isinstance(state, ast.Attribute) and state.attr == "state"):
+            return
+        owner = state.value
+        if isinstance(owner, ast.Name) and owner.id == "app" or isinstance(owner, ast.Attribute) and owner.attr == "app":
+            kind = "state"
+        elif isinstance(owner, ast.Name):
+            kind = "request_state"
+        else:
+            return
+        receiver = ast_expr(state)
+        if receiver is not None:
+            found.append(LookupFacts(function, kind, receiver, name, None, 0, node.lineno, node.col_offset + 1))
 
     visit(tree, "", "")
     return tuple(found)
@@ -190,42 +206,358 @@ def mutable_globals(tree: ast.Module | None) -> tuple[tuple[str, int], ...]:
     return tuple(found)
 
 
-def function_body_facts(tree: ast.Module | None) -> tuple[tuple[GlobalWrite, ...], tuple[tuple[str, Expr], ...]]:
-    """One walk over every function's own body (nested functions excluded) for two facts:
+_REMOVING_METHODS = frozenset({"pop", "popitem", "clear", "remove", "discard", "popleft"})
+_REORDERING_METHODS = frozenset({"sort", "reverse"})
+# Objects that only mean something inside the process that made them: keeping them in a module-level
+# container (a set of running tasks, a lock per key, the future of a request in flight) is the point.
+_PROCESS_CALLS = frozenset({
+    "create_task", "ensure_future", "run_coroutine_threadsafe", "current_task", "create_future", "Future",
+    "Lock", "RLock", "Event", "Semaphore", "BoundedSemaphore", "Condition", "Barrier", "Queue", "LifoQueue",
+    "PriorityQueue", "SimpleQueue", "Thread", "Timer", "TaskGroup", "ref", "WeakSet", "WeakValueDictionary",
+    "WeakKeyDictionary", "get_running_loop", "get_event_loop", "new_event_loop", "start_soon", "spawn",
+})
+_LOOKUP_CALLS = frozenset({"get", "setdefault", "items", "keys", "values", "__getitem__", "__contains__"})
+_EMPTY_CALLS = frozenset({"dict", "list", "set", "defaultdict", "OrderedDict", "Counter", "deque"})
 
-    - writes to names that are not local: item assignment or deletion, mutating methods, assignments to
-      names declared `global` (whether the name is a module-level container is decided when names resolve);
-    - calls whose callee is a name or a dotted name, `(function, callee)`, deduplicated in source order.
+
+class BodyFacts(NamedTuple):
+    writes: tuple[GlobalWrite, ...]
+    calls: tuple[tuple[str, Expr], ...]
+    flows: tuple[CallFlow, ...]
+    attribute_writes: tuple[AttributeWrite, ...]
+    attribute_reads: tuple[AttributeRead, ...]
+
+
+def function_body_facts(tree: ast.Module | None) -> BodyFacts:
+    """One walk over every function's own body (nested functions excluded), and over the module's own
+    statements for attribute writes, for these facts:
+
+    - writes to names the function does not own: item assignment or deletion, mutating methods, assignments
+      to names declared `global`, and the same through a dotted path (`settings.admins.remove(user)`,
+      `state.hits += 1`); each with what it stores and which of the function's parameters that derives from
+      (whether the name is module-level state is decided when names resolve);
+    - calls whose callee is a name or a dotted name, `(function, callee)`, deduplicated in source order;
+    - calls some of whose arguments derive from the function's parameters (`CallFlow`);
+    - attributes put on a `state` or on a name the code does not own (`AttributeWrite`), and attributes read
+      from a name the function does not own (`AttributeRead`, once per function and attribute).
     """
     if tree is None:
-        return (), ()
+        return BodyFacts((), (), (), (), ())
     writes: list[GlobalWrite] = []
     calls: dict[tuple[str, Expr], None] = {}
+    flows: list[CallFlow] = []
+    attribute_writes: list[AttributeWrite] = []
+    attribute_reads: list[AttributeRead] = []
     for qualname, function in _functions(tree.body, ""):
         nodes = list(own_nodes(function))
-        declared_global = {name for node in nodes if isinstance(node, ast.Global) for name in node.names}
+        body = _FunctionBody(function, nodes)
+        writes.extend(body.writes(qualname))
+        attribute_writes.extend(body.attribute_writes(qualname, function))
+        attribute_reads.extend(body.attribute_reads(qualname))
         for node in nodes:
-            if isinstance(node, (ast.Assign, ast.AugAssign, ast.AnnAssign, ast.Delete)):
-                targets = node.targets if isinstance(node, (ast.Assign, ast.Delete)) else [node.target]
-                for target in targets:
-                    if isinstance(target, ast.Subscript) and isinstance(target.value, ast.Name):
-                        how = "item deletion" if isinstance(node, ast.Delete) else "item assignment"
-                        writes.append(GlobalWrite(qualname, target.value.id, how, node.lineno, node.col_offset + 1,
-                                                  target.value.id in declared_global))
-                    elif isinstance(target, ast.Name) and target.id in declared_global and not isinstance(
-                            node, ast.Delete):
-                        writes.append(GlobalWrite(qualname, target.id, "global assignment", node.lineno,
-                                                  node.col_offset + 1, True))
-            elif isinstance(node, ast.Call):
-                func = node.func
-                if (isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name)
-                        and func.attr in _MUTATING_METHODS):
-                    writes.append(GlobalWrite(qualname, func.value.id, f".{func.attr}()", node.lineno,
-                                              node.col_offset + 1, func.value.id in declared_global))
-                callee = ast_expr(func)
+            if isinstance(node, ast.Call):
+                callee = ast_expr(node.func)
                 if isinstance(callee, (NameExpr, AttributeExpr)):
                     calls.setdefault((qualname, callee), None)
-    return tuple(writes), tuple(calls)
+                    arguments = body.call_arguments(node)
+                    if arguments:
+                        flows.append(CallFlow(qualname, callee, arguments))
+    attribute_writes.extend(_module_attribute_writes(tree.body))
+    return BodyFacts(tuple(writes), tuple(calls), tuple(flows), tuple(attribute_writes), tuple(attribute_reads))
+
+
+def _module_attribute_writes(statements: list[ast.stmt]) -> list[AttributeWrite]:
+    """`app.state.x = ...` and `holder.x = ...` in the module's own statements (not in functions or classes)."""
+    found: list[AttributeWrite] = []
+    for statement in statements:
+        if isinstance(statement, (ast.Assign, ast.AnnAssign)) and statement.value is not None:
+            targets = statement.targets if isinstance(statement, ast.Assign) else [statement.target]
+            for target in targets:
+                dotted = _dotted(target) if isinstance(target, ast.Attribute) else None
+                if dotted is not None and _value_converter(statement.value) is not None:
+                    found.append(AttributeWrite("", dotted, _value_converter(statement.value), statement.lineno))
+        elif not isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            for field in ("body", "orelse", "finalbody"):
+                inner = getattr(statement, field, None)
+                if isinstance(inner, list):
+                    found.extend(_module_attribute_writes(inner))
+            for handler in getattr(statement, "handlers", ()):
+                found.extend(_module_attribute_writes(handler.body))
+    return found
+
+
+def _value_converter(node: ast.AST) -> Expr:
+    return ast_value(node)
+
+
+def ast_value(node: ast.AST, depth: int = 0) -> Expr:
+    """The IR of an expression, for the shapes the resolver reads (names, attributes, calls, strings,
+    sequences, conditionals); anything else is kept as short source-like text."""
+    if depth > 50:
+        return OtherExpr("...")
+    if isinstance(node, ast.Await):
+        return ast_value(node.value, depth + 1)
+    simple = ast_expr(node) if isinstance(node, (ast.Name, ast.Attribute, ast.Constant)) else None
+    if simple is not None:
+        return simple
+    if isinstance(node, ast.Attribute):
+        return AttributeExpr(ast_value(node.value, depth + 1), node.attr)
+    if isinstance(node, ast.Call):
+        args = tuple(ast_value(arg, depth + 1) for arg in node.args if not isinstance(arg, ast.Starred))
+        keywords = tuple((k.arg, ast_value(k.value, depth + 1)) for k in node.keywords if k.arg is not None)
+        starred = any(isinstance(arg, ast.Starred) for arg in node.args) or any(k.arg is None for k in node.keywords)
+        return CallExpr(ast_value(node.func, depth + 1), args, keywords, node.lineno, node.col_offset + 1, starred)
+    if isinstance(node, (ast.List, ast.Tuple, ast.Set)):
+        return SequenceExpr(tuple(ast_value(element, depth + 1) for element in node.elts))
+    if isinstance(node, ast.Subscript):
+        items = node.slice.elts if isinstance(node.slice, ast.Tuple) else [node.slice]
+        return SubscriptExpr(ast_value(node.value, depth + 1), tuple(ast_value(item, depth + 1) for item in items))
+    if isinstance(node, ast.IfExp):
+        return ConditionalExpr(ast_value(node.test, depth + 1), ast_value(node.body, depth + 1),
+                               ast_value(node.orelse, depth + 1))
+    if isinstance(node, ast.JoinedStr):
+        return FormattedStringExpr(())
+    if isinstance(node, ast.Constant):
+        return OtherExpr(repr(node.value))
+    if isinstance(node, ast.Dict):
+        return OtherExpr("{...}")
+    if isinstance(node, ast.Lambda):
+        return OtherExpr("lambda")
+    return OtherExpr(type(node).__name__)
+
+
+class _FunctionBody:
+    """What one function's body binds, reads and derives from its parameters (flow-insensitive)."""
+
+    def __init__(self, function: ast.FunctionDef | ast.AsyncFunctionDef, nodes: list[ast.AST]) -> None:
+        self.nodes = nodes
+        arguments = function.args
+        parameters = [*arguments.posonlyargs, *arguments.args, *arguments.kwonlyargs]
+        parameters += [arg for arg in (arguments.vararg, arguments.kwarg) if arg is not None]
+        self.parameters = {arg.arg for arg in parameters} - {"self", "cls"}
+        self.declared_global = {name for node in nodes if isinstance(node, ast.Global) for name in node.names}
+        self.local_names = set(self.parameters) | {"self", "cls"}
+        self.process_names: set[str] = set()
+        bindings: list[tuple[ast.AST, ast.AST]] = []  # (target, value the target is derived from)
+        for node in nodes:
+            if isinstance(node, ast.Assign):
+                bindings += [(target, node.value) for target in node.targets]
+            elif isinstance(node, (ast.AnnAssign, ast.AugAssign)) and node.value is not None:
+                bindings.append((node.target, node.value))
+            elif isinstance(node, (ast.For, ast.AsyncFor, ast.comprehension)):
+                bindings.append((node.target, node.iter))
+            elif isinstance(node, ast.withitem) and node.optional_vars is not None:
+                bindings.append((node.optional_vars, node.context_expr))
+            elif isinstance(node, ast.NamedExpr):
+                bindings.append((node.target, node.value))
+            elif isinstance(node, (ast.Import, ast.ImportFrom)):
+                self.local_names.update((alias.asname or alias.name).split(".")[0] for alias in node.names)
+            elif isinstance(node, ast.ExceptHandler) and node.name:
+                self.local_names.add(node.name)
+        for target, value in bindings:
+            for name in _target_names(target):
+                if name not in self.declared_global:
+                    self.local_names.add(name)
+                if _is_process_object(value, self.process_names):
+                    self.process_names.add(name)
+        self.derived: dict[str, frozenset[str]] = {name: frozenset((name,)) for name in self.parameters}
+        for _ in range(4):  # to a fixpoint: `a = b` after `b = param` in a loop body
+            changed = False
+            for target, value in bindings:
+                derived = self.sources(value)
+                if not derived:
+                    continue
+                for name in _target_names(target):
+                    if not derived <= self.derived.get(name, frozenset()):
+                        self.derived[name] = self.derived.get(name, frozenset()) | derived
+                        changed = True
+            if not changed:
+                break
+
+    def sources(self, node: ast.AST | None) -> frozenset[str]:
+        """The parameters `node` is derived from."""
+        if node is None or not self.derived:
+            return frozenset()
+        found: set[str] = set()
+        for inner in ast.walk(node):
+            if isinstance(inner, ast.Name) and inner.id in self.derived:
+                found |= self.derived[inner.id]
+        return frozenset(found)
+
+    def call_arguments(self, call: ast.Call) -> tuple[tuple[int | str, tuple[str, ...]], ...]:
+        found: list[tuple[int | str, tuple[str, ...]]] = []
+        for position, argument in enumerate(call.args):
+            if isinstance(argument, ast.Starred):
+                break  # later positions are unknown
+            if derived := self.sources(argument):
+                found.append((position, tuple(sorted(derived))))
+        for keyword in call.keywords:
+            if keyword.arg is not None and (derived := self.sources(keyword.value)):
+                found.append((keyword.arg, tuple(sorted(derived))))
+        return tuple(found)
+
+    def state_name(self, node: ast.AST) -> tuple[str, ast.AST] | None:
+        """`(dotted name, the node that is its root)` when `node` names state the function does not own."""
+        dotted = _dotted(node)
+        if dotted is None:
+            return None
+        root = dotted.split(".", 1)[0]
+        if root in self.local_names and root not in self.declared_global:
+            return None
+        return dotted, node
+
+    def writes(self, qualname: str) -> list[GlobalWrite]:
+        found: list[tuple[str, str, ast.AST, bool, ast.AST | None, ast.AST | None]] = []
+        receivers: set[int] = set()  # the nodes naming written state: not reads of it
+
+        def add(target: ast.AST, how: str, statement: ast.AST, stores: bool, key=None, value=None) -> None:
+            named = self.state_name(target)
+            if named is not None:
+                receivers.add(id(named[1]))
+                found.append((named[0], how, statement, stores, key, value))
+
+        for node in self.nodes:
+            if isinstance(node, (ast.Assign, ast.AugAssign, ast.AnnAssign, ast.Delete)):
+                targets = node.targets if isinstance(node, (ast.Assign, ast.Delete)) else [node.target]
+                value = None if isinstance(node, ast.Delete) else node.value
+                for target in targets:
+                    if isinstance(target, ast.Subscript):
+                        how = "item deletion" if isinstance(node, ast.Delete) else "item assignment"
+                        add(target.value, how, node, not isinstance(node, ast.Delete), target.slice, value)
+                    elif isinstance(target, ast.Name) and target.id in self.declared_global:
+                        if not isinstance(node, ast.Delete):
+                            add(target, "global assignment", node, True, None, value)
+                    elif isinstance(target, ast.Attribute) and not isinstance(node, ast.Delete):
+                        add(target, "attribute assignment", node, True, None, value)
+            elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) \
+                    and node.func.attr in _MUTATING_METHODS:
+                method = node.func.attr
+                arguments = [*node.args, *(keyword.value for keyword in node.keywords)]
+                stores = method not in _REMOVING_METHODS and method not in _REORDERING_METHODS
+                key = arguments[0] if method in ("setdefault", "insert", "__setitem__") and arguments else None
+                value = arguments[-1] if arguments and (key is None or len(arguments) > 1) else None
+                add(node.func.value, f".{method}()", node, stores, key, value)
+        lookups: set[str] = set()  # state looked up: `k in S`, `S.get(k)`, `S[k]`, `for x in S`
+        for node in self.nodes:
+            if isinstance(node, ast.Compare):
+                looked = [right for op, right in zip(node.ops, node.comparators) if isinstance(op, (ast.In, ast.NotIn))]
+            elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in _LOOKUP_CALLS:
+                looked = [node.func.value]
+            elif isinstance(node, ast.Subscript) and isinstance(node.ctx, ast.Load):
+                looked = [node.value]
+            elif isinstance(node, (ast.For, ast.AsyncFor, ast.comprehension)):
+                looked = [node.iter]
+            else:
+                continue
+            lookups.update(dotted for looked_up in looked if id(looked_up) not in receivers
+                           and (dotted := _dotted(looked_up)) is not None)
+        guards = {dotted for node in self.nodes if isinstance(node, (ast.If, ast.IfExp, ast.While))
+                  for inner in ast.walk(node.test) if (dotted := _dotted(inner)) is not None}
+        result = []
+        for name, how, statement, stores, key, value in found:
+            key_sources, value_sources = (self.sources(key), self.sources(value)) if stores else ((), ())
+            result.append(GlobalWrite(
+                qualname, name, how, statement.lineno, statement.col_offset + 1,
+                name.split(".", 1)[0] in self.declared_global, stores, tuple(sorted(key_sources)),
+                tuple(sorted(value_sources)), _stored_value(value, self.process_names) if stores else "data",
+                name in lookups, how in ("global assignment", "attribute assignment") and name in guards))
+        return result
+
+
+    def attribute_writes(self, qualname: str, function) -> list[AttributeWrite]:
+        found: list[AttributeWrite] = []
+        for node in self.nodes:
+            if isinstance(node, (ast.Assign, ast.AnnAssign)) and node.value is not None:
+                targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+                for target in targets:
+                    dotted = _dotted(target) if isinstance(target, ast.Attribute) else None
+                    if dotted is None:
+                        continue
+                    root = dotted.split(".", 1)[0]
+                    on_state = ".state." in f".{dotted}" and root not in ("self", "cls")
+                    if (on_state or root not in self.local_names) and (value := _value_converter(node.value)):
+                        found.append(AttributeWrite(qualname, dotted, value, node.lineno))
+        lifespan = any(_decorator_name(decorator) == "asynccontextmanager" for decorator in function.decorator_list)
+        for node in self.nodes if lifespan else ():
+            if isinstance(node, ast.Yield) and isinstance(node.value, ast.Dict):
+                for key, value in zip(node.value.keys, node.value.values):
+                    if isinstance(key, ast.Constant) and isinstance(key.value, str):
+                        found.append(AttributeWrite(qualname, f"state.{key.value}", _value_converter(value),
+                                                    node.lineno, lifespan=True))
+        return found
+
+    def attribute_reads(self, qualname: str) -> list[AttributeRead]:
+        called = {id(node.func) for node in self.nodes if isinstance(node, ast.Call)}
+        entered = {id(node.value) for node in self.nodes if isinstance(node, ast.Attribute)}
+        found: dict[tuple[str, str], AttributeRead] = {}
+        for node in self.nodes:
+            if (isinstance(node, ast.Attribute) and isinstance(node.ctx, ast.Load) and isinstance(node.value, ast.Name)
+                    and id(node) not in called and node.value.id not in self.local_names):
+                key = (node.value.id, node.attr)
+                first = found.get(key)
+                read = AttributeRead(qualname, node.value.id, node.attr, node.lineno, node.col_offset + 1,
+                                     id(node) in entered or (first is not None and first.used_as_object))
+                if first is None or (read.line, read.column) < (first.line, first.column):
+                    found[key] = read
+                elif read.used_as_object and not first.used_as_object:
+                    found[key] = AttributeRead(first.function, first.root, first.attribute, first.line, first.column,
+                                               True)
+        return sorted(found.values(), key=lambda read: (read.line, read.column))
+
+
+def _decorator_name(node: ast.AST) -> str | None:
+    if isinstance(node, ast.Call):
+        node = node.func
+    return node.attr if isinstance(node, ast.Attribute) else node.id if isinstance(node, ast.Name) else None
+
+
+def _dotted(node: ast.AST) -> str | None:
+    parts: list[str] = []
+    while isinstance(node, ast.Attribute):
+        parts.append(node.attr)
+        node = node.value
+    if not isinstance(node, ast.Name):
+        return None
+    parts.append(node.id)
+    return ".".join(reversed(parts))
+
+
+def _target_names(target: ast.AST) -> list[str]:
+    if isinstance(target, ast.Name):
+        return [target.id]
+    if isinstance(target, (ast.Tuple, ast.List)):
+        return [name for element in target.elts for name in _target_names(element)]
+    if isinstance(target, ast.Starred):
+        return _target_names(target.value)
+    return []
+
+
+def _called_name(node: ast.AST) -> str | None:
+    if isinstance(node, ast.Await):
+        node = node.value
+    if isinstance(node, ast.Call):
+        func = node.func
+        return func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else None
+    return None
+
+
+def _is_process_object(node: ast.AST | None, process_names: set[str]) -> bool:
+    return _called_name(node) in _PROCESS_CALLS or (isinstance(node, ast.Name) and node.id in process_names)
+
+
+def _stored_value(node: ast.AST | None, process_names: set[str]) -> StoredValue:
+    if node is None:
+        return "data"
+    if isinstance(node, ast.Constant) or (isinstance(node, ast.UnaryOp) and isinstance(node.operand, ast.Constant)):
+        return "constant"
+    if isinstance(node, (ast.List, ast.Set, ast.Tuple)) and not node.elts or isinstance(node, ast.Dict) and not node.keys:
+        return "empty"
+    if isinstance(node, ast.Call) and _called_name(node) in _EMPTY_CALLS and not node.keywords and (
+            not node.args or _called_name(node) == "defaultdict" and len(node.args) == 1):
+        return "empty"
+    if _is_process_object(node, process_names):
+        return "process"
+    return "data"
 
 
 def _functions(body, prefix: str):

@@ -6,6 +6,7 @@ Everything here is small plain data: per-file facts are pickled into the cache a
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Literal
 
 
 @dataclass(frozen=True, slots=True)
@@ -223,14 +224,20 @@ class IncludeFacts:
     location: Location
 
 
+# call: `registry.get(Thing)`; subscript: `registry[Thing]`; provider: `container.orders()` (no arguments);
+# state: `request.app.state.x` or `app.state.x`; request_state: `request.state.x`; both also through
+# `getattr(<...>.state, "x")`.
+LookupKind = Literal["call", "subscript", "provider", "state", "request_state"]
+
+
 @dataclass(frozen=True, slots=True)
 class LookupFacts:
-    """A run-time lookup in a function body: `x.get(Thing)`, `x[Thing]`, or a read of `<...>.app.state.<name>`."""
+    """A run-time lookup in a function body: `x.get(Thing)`, `x[Thing]`, or a read of `<...>.state.<name>`."""
 
     function: str  # qualname of the enclosing function ("" at module level)
-    kind: str  # call | subscript | state | provider (`container.orders()`, no arguments)
-    receiver: Expr  # `registry`, `self.container`, `request.app.state`
-    name: str  # the method (call, provider), "" (subscript) or the state attribute read (state)
+    kind: LookupKind
+    receiver: Expr  # `registry`, `self.container`, `request.app.state`, `request.state`
+    name: str  # the method (call, provider), "" (subscript) or the state attribute read (state, request_state)
     argument: Expr | None  # the looked-up key or type
     argument_count: int
     line: int
@@ -270,16 +277,78 @@ class ItemAssignment:
     location: Location
 
 
+# What a write stores: request-derived `data`, a `constant` (`True`, `None`, `1`), a `process` object that only
+# means something inside this process (a task, a lock, a future), or an `empty` container (a get-or-create
+# slot that later writes fill).
+StoredValue = Literal["data", "constant", "process", "empty"]
+
+
 @dataclass(frozen=True, slots=True)
 class GlobalWrite:
-    """A function body changing a module-level name: `CACHE[k] = v`, `ITEMS.append(x)`, `global N; N += 1`."""
+    """A function body changing a name it does not own: `CACHE[k] = v`, `ITEMS.append(x)`, `global N; N += 1`,
+    `settings.admins.remove(user)` (whether the name is module-level state is decided when names resolve)."""
 
     function: str
-    name: str
+    name: str  # the state written: `CACHE`, or a dotted path into a module-level object: `settings.admins`
     how: str  # the operation, for messages: "item assignment", "append", "global assignment", ...
     line: int
     column: int
     declared_global: bool = False  # the function says `global name`
+    stores: bool = True  # adds or replaces data; False for removals (`pop`, `del`, `clear`, `discard`)
+    # The function's parameters the stored key and the stored value are derived from (for `add`/`append` the
+    # element is the value and there is no key).
+    key_sources: tuple[str, ...] = ()
+    value_sources: tuple[str, ...] = ()
+    value: StoredValue = "data"
+    looks_up: bool = False  # the function also looks this state up (`k in S`, `S.get(k)`, `S[k]`, `for x in S`)
+    lazy: bool = False  # an assignment under `if NAME is None:` / `if not NAME:` (one-time initialisation)
+
+    @property
+    def sources(self) -> tuple[str, ...]:
+        return tuple(sorted(set(self.key_sources) | set(self.value_sources)))
+
+
+@dataclass(frozen=True, slots=True)
+class AttributeWrite:
+    """`<path>.<attribute> = value` that puts something on an object for other code to read: on a `state`
+    (`app.state.redis = Redis()`, `request.state.db = SessionLocal()` in a middleware), or on a name the
+    function does not own (`state.openai_client = OpenAI()` on a module used as a holder). A lifespan's
+    `yield {"db": pool}` is recorded as `state.db` with `lifespan` set (Starlette copies it to request.state)."""
+
+    scope: str  # the enclosing function ("" at module level)
+    target: str  # dotted: `app.state.redis`
+    value: Expr
+    line: int
+    lifespan: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class AttributeRead:
+    """`root.attribute` read as a value in a function body (`state.client.send()`, `x = holder.DATABASE`), where
+    the function does not own `root`: how code reaches what a module-level holder carries."""
+
+    function: str
+    root: str
+    attribute: str
+    line: int
+    column: int
+    used_as_object: bool = False  # some read goes on into it: `holder.DATABASE.get(...)`, `holder.DATABASE.x`
+
+
+@dataclass(frozen=True, slots=True)
+class CallFlow:
+    """A call in a function body some of whose arguments derive from the function's parameters: how request
+    data flows from an endpoint into the helpers it calls. `arguments` maps a position (int) or a keyword (str)
+    to the parameters that argument is derived from."""
+
+    function: str
+    callee: Expr
+    arguments: tuple[tuple[int | str, tuple[str, ...]], ...]
+
+
+# write: an override set; restore: overrides undone; safe: set and undone by a tool (monkeypatch.setitem,
+# patch.dict)
+OverrideKind = Literal["write", "restore", "safe"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -287,12 +356,15 @@ class OverrideEvent:
     """A write to or restore of `<app>.dependency_overrides` in test code."""
 
     function: str  # qualname of the enclosing function ("" at module level)
-    kind: str  # write | restore | safe (undone automatically: monkeypatch.setitem, patch.dict)
+    kind: OverrideKind
     app: Expr | None  # the object whose overrides change
     line: int
     column: int
     in_finally: bool
     teardown: bool  # after the fixture's yield, or in a finalizer it defines
+    # The dependencies overridden or restored, as written (`get_db`); empty when unknown for a write
+    # (`update(fakes)`) and when a restore undoes every key (`clear()`, `= {}`, `= saved`).
+    keys: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -353,6 +425,10 @@ class ModuleFacts:
     # `(function, callee)` for calls of plain names and dotted names in function bodies: who calls whom,
     # so that rules can follow the request path into project helpers.
     body_calls: tuple[tuple[str, Expr], ...] = ()
+    call_flows: tuple[CallFlow, ...] = ()
+    attribute_writes: tuple[AttributeWrite, ...] = ()
+    attribute_reads: tuple[AttributeRead, ...] = ()
+    is_test: bool = False  # test code, by its path or by what it contains (see overrides.is_test_code)
     # Top-level scans only: the most annotated parameters any `def __init__` of the module declares, so that
     # DI002 parses only the modules that may hold an over-injected constructor.
     widest_constructor: int = 0

@@ -1,7 +1,6 @@
 """Facts about `dependency_overrides` in test code: writes, restores, fixtures and what tests request.
 
-Read from Python's own tree (positions included, no libcst), for test modules only: `test_*.py`,
-`*_test.py`, `conftest.py` and anything under a `tests`/`test` folder.
+Read from Python's own tree (positions included, no libcst), for test code only (`is_test_code`).
 """
 
 from __future__ import annotations
@@ -10,7 +9,7 @@ import ast
 from pathlib import PurePosixPath
 
 from .lookups import ast_expr, own_nodes
-from .models import OverrideEvent, PytestFixture, TestFacts
+from .models import AttributeExpr, NameExpr, OverrideEvent, PytestFixture, TestFacts, render
 
 FIXTURE_DECORATORS = ("fixture", "yield_fixture")
 _RESTORING_METHODS = frozenset({"clear", "pop", "popitem"})
@@ -24,9 +23,31 @@ def is_test_module(path: str) -> bool:
             or any(part in ("tests", "test") for part in parts[:-1]))
 
 
-def test_facts(path: str, source: str, tree: ast.Module | None = None) -> TestFacts | None:
-    """None unless `path` is test code mentioning overrides or fixtures."""
-    if not is_test_module(path) or ("dependency_overrides" not in source and "fixture" not in source):
+def is_test_code(path: str, tree: ast.Module | None) -> bool:
+    """Test code: a test path (see `is_test_module`), or a module that says so by what it holds: it imports
+    pytest, or defines test functions (`def test_*` with an `assert`, at module level or in a `Test*` class), as
+    documentation examples and scripts that test an app do."""
+    if is_test_module(path):
+        return True
+    for statement in tree.body if tree is not None else ():
+        if isinstance(statement, ast.Import) and any(alias.name.split(".")[0] == "pytest" for alias in statement.names):
+            return True
+        if isinstance(statement, ast.ImportFrom) and (statement.module or "").split(".")[0] == "pytest":
+            return True
+        if isinstance(statement, ast.ClassDef) and statement.name.startswith("Test"):
+            candidates = [member for member in statement.body
+                          if isinstance(member, (ast.FunctionDef, ast.AsyncFunctionDef))]
+        else:
+            candidates = [statement] if isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef)) else []
+        if any(function.name.startswith("test") and any(isinstance(node, ast.Assert) for node in ast.walk(function))
+               for function in candidates):
+            return True
+    return False
+
+
+def test_facts(source: str, tree: ast.Module | None = None) -> TestFacts | None:
+    """What DI005 needs from a test module; None unless it mentions overrides or fixtures."""
+    if "dependency_overrides" not in source and "fixture" not in source:
         return None
     if tree is None:
         try:
@@ -163,29 +184,45 @@ def _overrides_owner(node: ast.AST) -> ast.expr | None:
     return None
 
 
-def _event(function, kind, owner, node, in_finally, teardown) -> OverrideEvent:
-    return OverrideEvent(function, kind, ast_expr(owner), node.lineno, node.col_offset + 1, in_finally, teardown)
+def _event(function, kind, owner, node, in_finally, teardown, keys: tuple[str, ...] = ()) -> OverrideEvent:
+    return OverrideEvent(function, kind, ast_expr(owner), node.lineno, node.col_offset + 1, in_finally, teardown,
+                         keys)
+
+
+def _key(node: ast.AST | None) -> tuple[str, ...]:
+    """The dependency a key names, as written (`get_db`, `deps.get_db`); () when it is not a plain name."""
+    expr = ast_expr(node) if node is not None else None
+    return (render(expr),) if isinstance(expr, (NameExpr, AttributeExpr)) else ()
+
+
+def _dict_keys(node: ast.AST | None) -> tuple[str, ...]:
+    """The keys of a dict literal when every one is a plain name, else () (unknown)."""
+    if not isinstance(node, ast.Dict) or not node.keys:
+        return ()
+    keys = [_key(key) for key in node.keys]
+    return tuple(key for (key,) in keys) if all(keys) else ()
 
 
 def _statement_events(statement: ast.stmt, function: str, events, in_finally: bool, teardown: bool) -> None:
     if isinstance(statement, ast.Assign):
         for target in statement.targets:
             if isinstance(target, ast.Subscript) and (owner := _overrides_owner(target.value)) is not None:
-                events.append(_event(function, "write", owner, statement, in_finally, teardown))
+                events.append(_event(function, "write", owner, statement, in_finally, teardown, _key(target.slice)))
             elif (owner := _overrides_owner(target)) is not None:
                 value = statement.value
                 writes = isinstance(value, ast.Dict) and value.keys
                 events.append(_event(function, "write" if writes else "restore", owner, statement, in_finally,
-                                     teardown))
+                                     teardown, _dict_keys(value) if writes else ()))
         _events_in(statement.value, function, events, in_finally, teardown)
         return
     if isinstance(statement, ast.AugAssign) and (owner := _overrides_owner(statement.target)) is not None:
-        events.append(_event(function, "write", owner, statement, in_finally, teardown))
+        events.append(_event(function, "write", owner, statement, in_finally, teardown, _dict_keys(statement.value)))
         return
     if isinstance(statement, ast.Delete):
         for target in statement.targets:
             if isinstance(target, ast.Subscript) and (owner := _overrides_owner(target.value)) is not None:
-                events.append(_event(function, "restore", owner, statement, in_finally, teardown))
+                events.append(_event(function, "restore", owner, statement, in_finally, teardown,
+                                     _key(target.slice) or ("?",)))
         return
     _events_in(statement, function, events, in_finally, teardown)
 
@@ -207,9 +244,14 @@ def _events_in(node: ast.AST | None, function: str, events, in_finally: bool, te
             continue
         owner = _overrides_owner(call.func.value)
         if owner is not None and call.func.attr in _RESTORING_METHODS:
-            events.append(_event(function, "restore", owner, call, in_finally, teardown or id(call) in finalizers))
+            # `pop(get_db)` undoes one key (one that is not a plain name: one we cannot name); `clear()` all
+            keys = (_key(call.args[0]) or ("?",)) if call.func.attr == "pop" and call.args else ()
+            events.append(_event(function, "restore", owner, call, in_finally, teardown or id(call) in finalizers,
+                                 keys))
         elif owner is not None and call.func.attr in _WRITING_METHODS:
-            events.append(_event(function, "write", owner, call, in_finally, teardown))
+            keys = _dict_keys(call.args[0]) if call.func.attr == "update" and call.args else (
+                _key(call.args[0]) if call.args else ())
+            events.append(_event(function, "write", owner, call, in_finally, teardown, keys))
         elif call.func.attr in ("setitem", "setattr") and call.args and (
                 owner := _overrides_owner(call.args[0])) is not None:
             # monkeypatch.setitem(app.dependency_overrides, dep, fake): undone by pytest after the test.

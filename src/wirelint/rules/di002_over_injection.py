@@ -5,6 +5,7 @@ from __future__ import annotations
 from ..analyzer.containers import service_class
 from ..analyzer.models import SubscriptExpr
 from ..analyzer.resolve import Ctx, DefSym
+from ..analyzer.values import annotation_kind, is_security_scheme
 from .base import Invalid, Option, Rule, Valid, register
 from .request_path import module_prefixes
 
@@ -28,9 +29,13 @@ shortcuts. In any class of the project, constructor parameters typed with a proj
 protocol (`def __init__(self, repo: BookRepository, mailer: Mailer)`, plain constructor injection) count
 too, and so do the collaborators a container or a composition root passes: the parameters lagom resolves
 through its bindings, the providers a dependency-injector provider passes (`providers.Factory(Orders,
-repo=repo, ...)`), the services `create_app()` or module-level code constructs and hands to a class. Path, query, header, cookie, body and `Request` parameters, and parameters typed with values (`int`,
-dataclasses, pydantic models, enums) do not count. More than `max-dependencies` (default 7) is reported,
-with the list of injected parameters.
+repo=repo, ...)`), the services `create_app()` or module-level code constructs and hands to a class.
+Only collaborators count. Path, query, header, cookie, body and `Request` parameters do not, and neither do
+dependencies that hand over a value: a parameter or a provider annotated with one (`str`, `int`, a dataclass,
+a pydantic or ORM model, an enum, `Optional[...]` of those), a security scheme (it yields the credentials),
+or a provider that only reads request inputs (a reusable query-parameter parser such as a pagination or a
+filter dependency). More than `max-dependencies` (default 7) is reported, with the list of injected
+parameters.
 
 ## Why is this bad?
 A callable with many collaborators does too much: it is hard to test (every test must override each
@@ -61,6 +66,40 @@ def create_order(db: DbSession, user: CurrentUser, checkout: Annotated[Checkout,
 """
     options = (Option("max-dependencies", 7, "Most injected parameters allowed on one callable."),)
     valid = (
+        # Values, not collaborators: query-parameter parsers, a security scheme, value-typed providers.
+        Valid("""\
+from dataclasses import dataclass
+from typing import Annotated, Optional
+from fastapi import Depends, FastAPI, Query
+from fastapi.security import OAuth2PasswordBearer
+app = FastAPI()
+oauth2 = OAuth2PasswordBearer(tokenUrl="token")
+@dataclass
+class User:
+    name: str
+def limit(limit: int = Query(20)) -> int:
+    return limit
+def offset(offset: int = Query(0)):
+    return offset
+def order_by(order_by: str = Query("id")):
+    return order_by
+def name_pattern(pattern: Optional[str] = Query(None)):
+    return pattern
+def state_filter(state: list[str] = Query([])):
+    return state
+def get_user(token: str = Depends(oauth2)) -> User:
+    return User(token)
+def get_locale() -> str:
+    return "en"
+class Repo:
+    def all(self) -> list[str]:
+        return []
+@app.get("/items")
+def items(a: int = Depends(limit), b=Depends(offset), c=Depends(order_by), d=Depends(name_pattern),
+          e=Depends(state_filter), user: User = Depends(get_user), token: str = Depends(oauth2),
+          locale=Depends(get_locale), repo: Annotated[Repo, Depends()] = None):
+    return repo.all()
+"""),
         Valid(f"""\
 from fastapi import APIRouter, Depends, Query, Request
 router = APIRouter()
@@ -200,8 +239,9 @@ class OrderService:
                 edge.parameter
                 for target in graph.dependencies_of(node.id)
                 for edge in graph.edges_between(node.id, target)
-                if edge.parameter and (edge.via in ("param", "container-resolve") or edge.via == "constructor"
-                                       and self.collaborator(index, target))
+                if edge.parameter and (edge.via == "container-resolve" or edge.via == "param"
+                                       and not self.provides_value(index, node.id, edge.parameter, target)
+                                       or edge.via == "constructor" and self.collaborator(index, target))
             }
             if names:
                 injected[node.id] = names
@@ -221,6 +261,41 @@ class OrderService:
                     "class, or split it",
                     location,
                 )
+
+    @staticmethod
+    def provides_value(index, node_id: str, parameter: str, target_id: str) -> bool:
+        """Whether a dependency hands over a value rather than a collaborator: the parameter or the provider's
+        return is annotated with data (`str`, a model, an enum, `Optional[...]` of those), it is a security
+        scheme (the request's credentials), or its provider only reads request inputs (query, path, header
+        or body parameters, and nothing injected): a parameter parser, not a collaborator."""
+        resolver = index.resolver
+        graph = index.graph
+        source = _function(index, node_id)
+        if source is not None:
+            facts, function = source
+            declared = next((p for p in function.parameters if p.name == parameter), None)
+            if declared is not None and annotation_kind(resolver, declared.annotation,
+                                                        Ctx(facts.module, function.scope)) in ("data", "settings"):
+                return True
+        target = graph.node(target_id)
+        if target.kind == "instance" and target.class_id is not None:
+            module = next((m for m in module_prefixes(target.class_id) if index.has_module(m)), None)
+            class_sym = DefSym(module, target.class_id[len(module) + 1:], "class") if module else \
+                resolver.imported(target.class_id)
+            return is_security_scheme(resolver, class_sym)
+        if target.kind == "class" and target.location is None:
+            return is_security_scheme(resolver, resolver.imported(target_id))
+        provider = _function(index, target_id)
+        if provider is None:
+            return False
+        facts, function = provider
+        ctx = Ctx(facts.module, function.scope)
+        if function.return_annotation is not None and annotation_kind(
+                resolver, function.return_annotation, ctx) in ("data", "settings"):
+            return True
+        own = [p for p in function.parameters if p.name not in ("self", "cls")]
+        return bool(own) and not any(graph.edges_between(target_id, inner) for inner in graph.dependencies_of(
+            target_id))
 
     @staticmethod
     def collaborator(index, node_id: str) -> bool:
@@ -268,3 +343,13 @@ class OrderService:
                         names.add(parameter.name)
                 if names:
                     yield f"{facts.module}.{cls.qualname}", names, cls.location
+
+
+def _function(index, function_id: str):
+    """(module facts, function facts) of a graph node that is a function of the project, or None."""
+    module = next((m for m in module_prefixes(function_id) if index.has_module(m)), None)
+    if module is None:
+        return None
+    facts = index.facts(module, complete=True)
+    function = facts.functions.get(function_id[len(module) + 1:]) if facts is not None else None
+    return (facts, function) if function is not None else None

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from ..analyzer.models import (
     AttributeExpr,
+    NameExpr,
     CallExpr,
     FunctionFacts,
     Location,
@@ -12,8 +13,8 @@ from ..analyzer.models import (
     render,
 )
 from ..analyzer.containers import is_composition_root, is_container_class, provider_decl, provider_of
-from ..analyzer.overrides import is_test_module
-from ..analyzer.resolve import FASTAPI_APP, FASTAPI_ROUTER, Ctx, DefSym, ExternalSym, ParamSym, VarSym
+from ..analyzer.resolve import FASTAPI_APP, FASTAPI_ROUTER, Ctx, DefSym, ExternalSym, ModuleSym, ParamSym, VarSym
+from ..analyzer.values import named_like_a_service, value_kind
 from .base import Invalid, Rule, Valid, register
 from .request_path import follow_calls, request_path_functions
 
@@ -40,18 +41,27 @@ class ServiceLocator(Rule):
     summary = "A dependency is fetched at call time from a container, registry or app.state instead of declared."
     explanation = """\
 ## What it does
-Finds dependencies looked up while a request is served instead of declared: `registry.resolve(Notifier)`,
-`container.get(UserRepo)`, `container[UserRepo]` (a project class used as the key), the lookup methods of
-well-known DI containers (punq, lagom, injector, kink, rodi, svcs, wireup, dependency-injector) by type or by
-key, a dependency-injector provider called directly on the request path (`Container.mailer()` in an
-endpoint, a provider or what they call), a class a container resolves that receives the container itself
-(`def __init__(self, container: Container)` with lagom), and reads of `request.app.state.X` or `app.state.X`
-inside endpoints, providers and the code they call.
-Wiring at the composition root (module level, app factories, lifespan and startup/shutdown handlers, `main`,
-`create_app`, functions that build a container, a container's factories) is not a lookup, and neither is the
-entry point of another framework (a Celery or Temporal task, a queue consumer, a CLI command) or test code
-(fixtures that swap `app.state` for a test).
-`dict.get`, `request.headers.get`, `os.environ.get` and `settings.get("key")` are never reported.
+Finds services looked up while a request is served instead of declared:
+- registry and container lookups by type: `registry.resolve(Notifier)`, `container.get(UserRepo)`,
+  `container[UserRepo]` on a registry of the project, and the lookup methods of well-known DI containers
+  (punq, lagom, injector, kink, rodi, svcs, wireup, dependency-injector); a dependency-injector provider called
+  on the request path (`Container.mailer()`); a class a container resolves that receives the container itself;
+- services read from `request.app.state` / `app.state`, or from `request.state` where a middleware or the
+  lifespan put them (`request.state.db = SessionLocal()`, `yield {"db": ...}`), in endpoints and the code they
+  call (also through `getattr(request.state, "db")`);
+- services fetched from a module-level holder: a proxy object whose class forwards attribute reads
+  (`app = AppHolder()`, then `app.DATABASE.get(...)` in a route), or a module or object other code puts
+  services on (`state.openai_client = OpenAI()` at start-up, then `state.openai_client` in a route).
+
+What app or request state holds is judged from what the project puts there: a session, a client, a project
+class with behaviour or a callable is a service; settings, constants, collections and models are not, and are
+left alone. Providers (the functions FastAPI injects, a dependency class's `__call__`) are the sanctioned place
+to read state and hand it on, and are never reported. Wiring at the composition root (module level, app
+factories, lifespan and startup/shutdown handlers, `main`, `create_app`, functions that build a container, a
+container's factories) is not a lookup, and neither is the entry point of another framework (a Celery or
+Temporal task, a queue consumer, a CLI command) or test code. `dict.get`, a module's function that happens to
+be called `resolve`, `request.headers.get`, `os.environ.get` and `settings.get("key")` are never reported.
+Each function is reported once per thing it looks up.
 
 ## Why is this bad?
 The signature no longer says what the code needs. `app.dependency_overrides` cannot replace a looked-up
@@ -81,6 +91,49 @@ that builds its value from several `request.app.state` entries is that shape too
 - https://blog.ploeh.dk/2010/02/03/ServiceLocatorisanAnti-Pattern/
 """
     valid = (
+        # Request data on request.state, data and settings on app.state, and the providers that hand services
+        # on; lookups by class that are no service location: a module's function, the app's exception handlers.
+        Valid({
+            "app/__init__.py": "",
+            "app/source_utils.py": "def resolve(cls):\n    return cls.__name__\n",
+            "app/main.py": """\
+from contextlib import asynccontextmanager
+from fastapi import Depends, FastAPI, Request
+from sqlalchemy import create_engine
+from sqlalchemy.orm import sessionmaker
+from app import source_utils
+SessionLocal = sessionmaker(bind=create_engine("sqlite://"))
+class Materializer:
+    pass
+class AppSettings:
+    debug: bool = False
+@asynccontextmanager
+async def lifespan(app: FastAPI):
+    app.state.MODELS = {}
+    app.state.secret_key = "k"
+    app.state.settings = AppSettings()
+    yield
+app = FastAPI(lifespan=lifespan)
+@app.middleware("http")
+async def db_session(request: Request, call_next):
+    request.state.db = SessionLocal()
+    request.state.user = "alice"
+    return await call_next(request)
+def get_db(request: Request):
+    return request.state.db
+class RequireUser:
+    def __call__(self, request: Request) -> str:
+        request.state.db.execute("select 1")
+        return request.state.user
+@app.get("/")
+def read(request: Request, db=Depends(get_db), user: str = Depends(RequireUser())):
+    models = request.app.state.MODELS
+    key = request.app.state.secret_key
+    debug = request.app.state.settings.debug
+    handler = app.exception_handlers.get(ValueError)
+    return source_utils.resolve(Materializer), models, key, debug, handler, request.state.user
+""",
+        }),
         Valid("""\
 import os
 from contextlib import asynccontextmanager
@@ -200,6 +253,61 @@ def swap_pool():
         }),
     )
     invalid = (
+        # A session a middleware puts on the request, read by an endpoint and by a permission helper; the
+        # lifespan's state, read through getattr by a helper the endpoint calls; a proxy holder and a module
+        # other code puts a client on, read by the endpoint.
+        Invalid({
+            "app/__init__.py": "",
+            "app/db.py": """\
+from sqlalchemy import create_engine
+from sqlalchemy.orm import sessionmaker
+SessionLocal = sessionmaker(bind=create_engine("sqlite://"))
+""",
+            "app/state.py": "client = None\n",
+            "app/services.py": """\
+class Workflows:
+    def run(self, name: str) -> str:
+        return name
+class Holder:
+    def __init__(self):
+        object.__setattr__(self, "_inst", None)
+    def __getattr__(self, name):
+        return getattr(object.__getattribute__(self, "_inst"), name)
+holder = Holder()
+""",
+            "app/main.py": """\
+from contextlib import asynccontextmanager
+import httpx
+from fastapi import FastAPI, Request
+from app import state
+from app.db import SessionLocal
+from app.services import holder, Workflows
+class Scheduler:
+    def schedule(self, job: str) -> None: ...
+@asynccontextmanager
+async def lifespan(app: FastAPI):
+    state.client = httpx.AsyncClient()
+    yield {"scheduler": Scheduler(), "started_by": "lifespan"}
+app = FastAPI(lifespan=lifespan)
+@app.middleware("http")
+async def db_session(request: Request, call_next):
+    request.state.db = SessionLocal()
+    request.state.user = request.headers.get("user")
+    return await call_next(request)
+def is_admin(request: Request) -> bool:
+    return request.state.db.execute("select 1") is not None
+def schedule(request: Request, job: str) -> None:
+    getattr(request.state, "scheduler").schedule(job)
+@app.get("/items")
+async def items(request: Request):
+    rows = request.state.db.execute("select * from items")
+    again = request.state.db
+    schedule(request, "refresh")
+    await state.client.get("https://example.com")
+    return holder.WORKFLOWS.run("x"), rows, again, is_admin(request), request.state.user, request.state.started_by
+""",
+        }, (("app/main.py", 20), ("app/main.py", 22), ("app/main.py", 25), ("app/main.py", 28),
+            ("app/main.py", 29))),
         # A dependency-injector provider called from request code, on the class or on an instance.
         Invalid("""\
 from dependency_injector import containers, providers
@@ -317,12 +425,17 @@ def read(service: Service = Depends()):
         graph = index.graph
         handlers = None
         request_path = None
-        for name in sorted(index.sources):
-            facts = index.modules[name]
-            if not facts.lookups or is_test_module(facts.path):
-                continue
-            if not facts.complete:
-                facts = index.facts(name, complete=True)  # a module that never mentions FastAPI
+        states = StateValues(index)
+        holders = Holders(index)
+        reported: set[tuple[str, str, str]] = set()  # (path, function, what): once per function and thing
+
+        def on_request_path(facts, function) -> bool:
+            nonlocal request_path
+            if request_path is None:
+                request_path = follow_calls(index, request_path_functions(graph))
+            return f"{facts.module}.{function.qualname}" in request_path
+
+        for facts in self.modules_to_check(index, holders):
             for lookup in facts.lookups:
                 if not lookup.function:
                     continue  # module level: the composition root
@@ -338,19 +451,90 @@ def read(service: Service = Depends()):
                 if lookup.kind == "provider":
                     # Only on the request path: a CLI command or a serverless handler calling the container
                     # is that program's composition root.
-                    if request_path is None:
-                        request_path = follow_calls(index, request_path_functions(graph))
-                    if f"{facts.module}.{function.qualname}" in request_path:
+                    if on_request_path(facts, function):
                         message = self.provider_call_message(resolver, function, lookup, ctx)
                 elif lookup.kind == "state":
-                    if self.reads_app_state(resolver, graph, facts, function, lookup, ctx):
+                    if self.reads_app_state(resolver, graph, facts, function, lookup, ctx) and \
+                            states.app_kind(lookup.name) == "service":
                         message = (f"reads {render(lookup.receiver)}.{lookup.name} at request time; declare it as a "
                                    "dependency (one provider that returns it) and inject it with Depends")
+                elif lookup.kind == "request_state":
+                    if states.request_kind(lookup.name) == "service" and not self.is_provider(graph, facts, function) \
+                            and self.is_connection(resolver, function, lookup, ctx) and on_request_path(facts, function):
+                        message = (f"reads {render(lookup.receiver)}.{lookup.name}, which a middleware or the lifespan "
+                                   "puts on the request, at request time; declare it as a dependency (one provider "
+                                   "that returns it) and inject it with Depends")
                 else:
                     message = self.lookup_message(resolver, function, lookup, ctx)
-                if message:
+                key = (facts.path, lookup.function, f"{render(lookup.receiver)}|{lookup.kind}|{lookup.name}|"
+                                                     f"{render(lookup.argument)}")
+                if message and key not in reported:
+                    reported.add(key)
                     location = Location(facts.path, lookup.line, lookup.column, lookup.line, lookup.column)
                     yield self.finding(message, location)
+            for read in facts.attribute_reads:
+                function = facts.functions.get(read.function)
+                if function is None or self.is_provider(graph, facts, function):
+                    continue
+                holder = holders.holder_of(facts.module, read)
+                if holder is None or not on_request_path(facts, function):
+                    continue
+                if is_composition_root(resolver, facts, function.qualname, graph):
+                    continue
+                key = (facts.path, read.function, f"{holder}.{read.attribute}")
+                if key in reported:
+                    continue
+                reported.add(key)
+                yield self.finding(
+                    f"`{read.root}.{read.attribute}` fetches a service from the module-level holder `{holder}` at "
+                    "call time (service locator); declare it as a parameter with Depends (one provider that returns "
+                    "it) so that the signature says what the code needs and tests can override it",
+                    Location(facts.path, read.line, read.column, read.line, read.column))
+
+    @staticmethod
+    def modules_to_check(index, holders: Holders):
+        """Modules with run-time lookups, and, when the project has holders, every module (holder reads are
+        attribute reads, which any module can make); test code never."""
+        for name in sorted(index.sources):
+            facts = index.modules[name]
+            if facts.is_test or not (facts.lookups or holders.any):
+                continue
+            if not facts.complete:
+                if not holders.any:
+                    facts = index.facts(name, complete=True)  # a module that never mentions FastAPI
+                elif not (facts.lookups or holders.mentioned_in(facts)):
+                    continue
+                else:
+                    facts = index.facts(name, complete=True)
+            yield facts
+
+    @staticmethod
+    def is_provider(graph, facts, function) -> bool:
+        """A function FastAPI injects (a provider, a factory's dependency), the `__call__` of a dependency
+        instance, or the constructor of an injected class: the sanctioned place to read what app or request
+        state holds and hand it on."""
+        node_id = f"{facts.module}.{function.qualname}"
+        if node_id in graph and graph.node(node_id).kind in ("provider", "factory"):
+            return True
+        owner, _, method = node_id.rpartition(".")
+        if method == "__init__" and owner in graph and graph.node(owner).kind == "class":
+            return True
+        return method == "__call__" and any(node.kind == "instance" and node.class_id == owner
+                                            for node in graph.nodes())
+
+    @staticmethod
+    def is_connection(resolver, function, lookup, ctx: Ctx) -> bool:
+        """Whether the receiver of `<name>.state` is a parameter typed as a request or a websocket (or named
+        `request` without a type)."""
+        root = lookup.receiver
+        while hasattr(root, "value"):
+            root = root.value
+        parameter = next((p for p in function.parameters if isinstance(root, NameExpr) and p.name == root.name), None)
+        if parameter is None:
+            return False
+        if parameter.annotation is None:
+            return parameter.name in ("request", "req", "websocket", "ws")
+        return resolver.qualified_name(parameter.annotation, Ctx(ctx.module, function.scope)) in CONNECTION_TYPES
 
     def container_injections(self, index):
         """Constructors a container resolves that receive the container itself (lagom: `container: Container`)."""
@@ -455,8 +639,7 @@ def read(service: Service = Depends()):
             return False
         # A provider that endpoints depend on, handing them what app state holds (as it is, or built from it),
         # is the recommended shape, not a lookup: endpoints declare it, and tests override it.
-        node_id = f"{facts.module}.{function.qualname}"
-        return not (node_id in graph and graph.node(node_id).kind in ("provider", "factory"))
+        return not ServiceLocator.is_provider(graph, facts, function)
 
     @staticmethod
     def lookup_message(resolver, function: FunctionFacts, lookup, ctx: Ctx) -> str | None:
@@ -474,9 +657,12 @@ def read(service: Service = Depends()):
         text = (f"{render(lookup.receiver)}.{lookup.name}({render(lookup.argument)})" if lookup.kind == "call"
                 else f"{render(lookup.receiver)}[{render(lookup.argument)}]")
         if lookup.kind == "call":
-            if lookup.argument_count != 1 or not (known_container or (by_type and lookup.name in TYPE_LOOKUP_METHODS)):
+            if lookup.argument_count != 1 or not (known_container or (
+                    by_type and lookup.name in TYPE_LOOKUP_METHODS
+                    and _is_registry(resolver, lookup.receiver, function, ctx, lookup.name))):
                 return None
-        elif not (known_container or (by_type and _is_value(resolver, lookup.receiver, receiver, ctx))):
+        elif not (known_container or (by_type and _is_value(resolver, lookup.receiver, receiver, ctx)
+                                      and _is_registry(resolver, lookup.receiver, function, ctx, "__getitem__"))):
             return None
         return (f"`{text}` looks a dependency up at call time (service locator); declare it as a parameter with "
                 "Depends so FastAPI provides it and tests can override it")
@@ -496,3 +682,154 @@ def _is_value(resolver, expression, sym, ctx: Ctx) -> bool:
     while hasattr(root, "value"):
         root = root.value
     return root is not expression and isinstance(resolver.resolve(root, ctx), (VarSym, ParamSym))
+
+
+def _is_registry(resolver, expression, function: FunctionFacts, ctx: Ctx, method: str) -> bool:
+    """Whether a lookup's receiver is a registry of the project: an instance (a variable, a parameter typed with
+    it, or an attribute of one) of a project class that defines the lookup method or holds the looked-up
+    mapping; not a module, a library object (`app.exception_handlers`) or a plain dict."""
+    root = expression
+    while isinstance(root, AttributeExpr):
+        root = root.value
+    sym = resolver.resolve(root, ctx)
+    if (isinstance(sym, ParamSym) and isinstance(root, NameExpr) and root.name == "self" and function.class_qualname
+            and isinstance(expression, AttributeExpr) and expression.value is root):
+        # `self.container[...]`: what the constructor stored under that name, by its parameter's type
+        init = resolver.function_facts(ctx.module, f"{function.class_qualname}.__init__")
+        parameter = next((p for p in init.parameters if p.name == expression.attr), None) if init else None
+        if parameter is None or parameter.annotation is None:
+            return False
+        owner = resolver.class_of(resolver.resolve_qualified(parameter.annotation, Ctx(ctx.module, init.scope)))
+        return resolver.qualified(owner) in KNOWN_CONTAINERS or (
+            isinstance(owner, DefSym) and owner.kind == "class" and resolver.find_method(owner, method) is not None)
+    if isinstance(sym, ParamSym):
+        parameter = next((p for p in function.parameters if p.name == sym.name), None)
+        if parameter is None:
+            return False
+        annotation, annotation_ctx = parameter.annotation, Ctx(ctx.module, function.scope)
+        if annotation is None and parameter.default is not None:
+            # `services=DepContainer` where `DepContainer: svcs.Container = Depends(...)`: the alias's type
+            default = resolver.resolve(parameter.default, annotation_ctx)
+            if isinstance(default, VarSym):
+                annotation, annotation_ctx = default.binding.annotation, resolver.var_ctx(default)
+        if annotation is None:
+            return False
+        owner = resolver.class_of(resolver.resolve_qualified(annotation, annotation_ctx))
+        if resolver.qualified(owner) in KNOWN_CONTAINERS:
+            return True
+    else:
+        while isinstance(sym, VarSym) and isinstance(value := resolver.var_value(sym), NameExpr):
+            sym = resolver.resolve(value, resolver.var_ctx(sym))  # `container = registry`
+        if not (isinstance(sym, VarSym) and isinstance(value := resolver.var_value(sym), CallExpr)):
+            return False
+        owner = resolver.class_of(resolver.resolve_qualified(value.func, resolver.var_ctx(sym)))
+    if not (isinstance(owner, DefSym) and owner.kind == "class"):
+        return False
+    return root is not expression or resolver.find_method(owner, method) is not None or \
+        resolver.class_attribute(owner, method) is not None  # `get = resolve`
+
+
+class StateValues:
+    """What the project puts on `app.state` and on `request.state` (a middleware's `request.state.db = ...`, a
+    lifespan's `yield {"db": ...}`), by attribute, and what kind of value each is (see `values.value_kind`)."""
+
+    def __init__(self, index) -> None:
+        self.resolver = index.resolver
+        self.app: dict[str, list[tuple]] = {}
+        self.request: dict[str, list[tuple]] = {}
+        for facts in index.modules.values():
+            for write in facts.attribute_writes if facts.complete else ():
+                parts = write.target.split(".")
+                ctx = Ctx(facts.module, write.scope)
+                if write.lifespan:
+                    self.request.setdefault(parts[-1], []).append((write.value, ctx))
+                elif len(parts) >= 3 and parts[-2] == "state":
+                    table = self.app if parts[-3] == "app" or self._is_app(parts[0], ctx) else self.request
+                    table.setdefault(parts[-1], []).append((write.value, ctx))
+        self._kinds: dict[tuple[str, str], str] = {}
+
+    def _is_app(self, root: str, ctx: Ctx) -> bool:
+        return self.resolver.built_by(self.resolver.resolve(NameExpr(root), ctx)) in FASTAPI_APP
+
+    def app_kind(self, name: str) -> str:
+        return self._kind("app", name, self.app.get(name, []))
+
+    def request_kind(self, name: str) -> str:
+        return self._kind("request", name, self.request.get(name, []))
+
+    def _kind(self, table: str, name: str, values: list[tuple]) -> str:
+        """`service` when any write puts a service there, else the one kind every write agrees on."""
+        key = (table, name)
+        if key not in self._kinds:
+            kinds = {value_kind(self.resolver, value, ctx) for value, ctx in values}
+            if "service" in kinds:
+                self._kinds[key] = "service"
+            else:
+                kinds.discard("unknown")
+                if kinds:
+                    self._kinds[key] = kinds.pop() if len(kinds) == 1 else "data"
+                else:  # nothing the project puts there says what it is; the name may
+                    self._kinds[key] = "service" if named_like_a_service(name) else "unknown"
+        return self._kinds[key]
+
+
+class Holders:
+    """Module-level holders of services: a proxy object (`app = AppHolder()` whose class forwards attribute
+    reads with `__getattr__`), and a module or a module-level object other code puts services on
+    (`state.openai_client = OpenAI()`, then `state.openai_client` in a route)."""
+
+    def __init__(self, index) -> None:
+        self.index = index
+        resolver = self.resolver = index.resolver
+        self.proxies: dict[str, frozenset[str]] = {}  # holder id -> the proxy class's own attributes
+        self.carried: dict[str, set[str]] = {}  # holder id -> attributes other code puts a service on
+        for facts in index.modules.values():
+            if facts.is_test:
+                continue
+            for variable, binding in facts.scopes[""].bindings.items():
+                callee = binding.value.func if isinstance(binding.value, CallExpr) else binding.callee
+                if binding.kind != "assign" or callee is None:
+                    continue
+                cls = resolver.class_of(resolver.resolve_qualified(callee, Ctx(facts.module, "")))
+                if isinstance(cls, DefSym) and cls.kind == "class" and resolver.find_method(cls, "__getattr__"):
+                    own = {name for _, class_facts in resolver.mro(cls)[0]
+                           for name in (*class_facts.methods, *(f.name for f in class_facts.fields))}
+                    self.proxies[f"{facts.module}.{variable}"] = frozenset(own)
+            for write in facts.attribute_writes:
+                root, _, rest = write.target.partition(".")
+                if not rest or "." in rest:
+                    continue
+                holder = self._holder_id(facts.module, write.scope, root)
+                if holder is not None and \
+                        value_kind(resolver, write.value, Ctx(facts.module, write.scope)) == "service":
+                    self.carried.setdefault(holder, set()).add(rest)
+        self.any = bool(self.proxies or self.carried)
+        self._names = {holder.rsplit(".", 1)[-1] for holder in [*self.proxies, *self.carried]}
+
+    def mentioned_in(self, facts) -> bool:
+        """Whether a module only scanned may read a holder: it binds one of the holders' names."""
+        return any(name in facts.scopes[""].bindings for name in self._names)
+
+    def _holder_id(self, module: str, scope: str, root: str) -> str | None:
+        """The id of the module-level object or the project module `root` names in `scope`."""
+        sym = self.resolver.lookup(Ctx(module, scope), root)
+        if isinstance(sym, ModuleSym) and self.index.has_module(sym.name):
+            return self.index.canonical(sym.name)
+        if isinstance(sym, VarSym) and sym.scope == "" and not sym.in_class:
+            return f"{sym.module}.{sym.name}"
+        return None
+
+    def holder_of(self, module: str, read) -> str | None:
+        """The holder a read fetches a service from, or None."""
+        if read.root not in self._names:
+            return None
+        holder = self._holder_id(module, read.function, read.root)
+        if holder in self.proxies:
+            # What a proxy forwards is a service when the code goes on into it (`app.DATABASE.get(...)`), not a
+            # constant it hands over (`status.HTTP_404_NOT_FOUND` from a compatibility shim).
+            own = self.proxies[holder]
+            return holder if read.used_as_object and read.attribute not in own and not read.attribute.startswith(
+                "_") else None
+        if holder in self.carried and read.attribute in self.carried[holder]:
+            return holder
+        return None

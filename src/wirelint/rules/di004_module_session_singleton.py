@@ -2,35 +2,12 @@
 
 from __future__ import annotations
 
-from ..analyzer.models import AttributeExpr, CallExpr, Expr, Location, NameExpr, render
-from ..analyzer.resolve import FASTAPI_APP, FASTAPI_ROUTER, Ctx, DefSym, MethodSym, VarSym
+from ..analyzer.models import CallExpr, Location, NameExpr, render
+from ..analyzer.resolve import FASTAPI_APP, FASTAPI_ROUTER, Ctx, VarSym
 from ..analyzer.containers import body_ctx, declared_providers
-from ..analyzer.overrides import is_test_module
+from ..analyzer.values import DBAPI_CONNECT, SCOPED_SESSIONS, SESSION_FACTORIES, creates_session
 from .base import Invalid, Rule, Valid, register
 
-SESSION_CLASSES = frozenset({
-    "sqlalchemy.orm.Session", "sqlalchemy.orm.session.Session", "sqlalchemy.ext.asyncio.AsyncSession",
-    "sqlalchemy.ext.asyncio.session.AsyncSession", "sqlmodel.Session", "sqlmodel.orm.session.Session",
-    "sqlmodel.ext.asyncio.session.AsyncSession",
-})
-SESSION_FACTORIES = frozenset({
-    "sqlalchemy.orm.sessionmaker", "sqlalchemy.orm.session.sessionmaker", "sqlalchemy.ext.asyncio.async_sessionmaker",
-    "sqlalchemy.ext.asyncio.session.async_sessionmaker",
-})
-# A scoped_session registry hands each thread its own session, but calling it once at import (or caching what
-# it returns in a singleton) keeps the one session of that thread for everybody.
-SCOPED_SESSIONS = frozenset({
-    "sqlalchemy.orm.scoped_session", "sqlalchemy.orm.scoping.scoped_session",
-    "sqlalchemy.ext.asyncio.async_scoped_session", "sqlalchemy.ext.asyncio.scoping.async_scoped_session",
-})
-ENGINE_FACTORIES = frozenset({
-    "sqlalchemy.create_engine", "sqlalchemy.engine.create_engine", "sqlalchemy.ext.asyncio.create_async_engine",
-    "sqlmodel.create_engine",
-})
-DBAPI_CONNECT = frozenset({
-    "sqlite3.connect", "psycopg2.connect", "psycopg.connect", "pymysql.connect", "MySQLdb.connect",
-    "mysql.connector.connect", "pyodbc.connect", "cx_Oracle.connect", "oracledb.connect", "duckdb.connect",
-})
 CACHES = frozenset({"functools.lru_cache", "functools.cache"})
 _DBAPI_MODULES = frozenset(name.rsplit(".", 1)[0] for name in DBAPI_CONNECT)
 
@@ -50,8 +27,9 @@ SessionLocal()`): SQLAlchemy `Session(...)` and
 `engine.connect()`, DB-API `connect(...)` (sqlite3, psycopg, pymysql, ...), `next(get_db())`, a call of a
 helper that returns one of these, and a cached (`lru_cache`/`cache`) function that returns a session. Every
 binding made at import time counts: module level, class attributes, tuple targets, `if`/`try` blocks (not
-`if __name__ == "__main__":`, which runs as a script). A stand-alone script (a module no import names and
-that declares no app, router or route) serves no request and is left alone. Engines, sessionmakers, pools and
+`if __name__ == "__main__":`, which runs as a script). A stand-alone script (a module outside any package, that
+no import names and that declares no app, router or route) serves no request and is left alone; a module
+inside a package is part of the application even when nothing analyzed imports it. Engines, sessionmakers, pools and
 settings are meant to be module-level and are not reported.
 
 ## Why is this bad?
@@ -152,6 +130,13 @@ for row in session.execute("select 1"):
         }),
     )
     invalid = (
+        # A module of the package that nothing analyzed imports is still the application's, not a script.
+        Invalid({
+            "app/__init__.py": "",
+            "app/db.py": "from sqlalchemy import create_engine\nfrom sqlalchemy.orm import sessionmaker\n"
+                         "SessionLocal = sessionmaker(bind=create_engine('sqlite://'))\n",
+            "app/jobs.py": "from app.db import SessionLocal\nsession = SessionLocal()\n",
+        }, (("app/jobs.py", 2),)),
         # A container's singleton of a session: one for the process, as a module-level one would be.
         Invalid("""\
 from dependency_injector import containers, providers
@@ -251,9 +236,9 @@ e = connector.session()
             scope = facts.scopes.get("")
             if scope is None:
                 continue
-            if (name not in imported and name.rpartition(".")[2] not in imported
+            if ("." not in facts.module and name not in imported and name.rpartition(".")[2] not in imported
                     and not self.serves_requests(resolver, facts, scope)):
-                continue  # a script: no import names it and it declares no app, router or route
+                continue  # a script: outside any package, no import names it, and it declares no app or route
             if not facts.complete and self.imports_session_makers(resolver, facts, scope):
                 facts = index.facts(name, complete=True)  # class bodies, try blocks, tuples: only a parse sees
                 scope = facts.scopes.get("", scope)
@@ -266,7 +251,7 @@ e = connector.session()
                               for variable, binding in scope.bindings.items()
                               if binding.kind == "assign" and binding.callee is not None]
             for target, func, call, location in candidates:
-                what = self.creates(resolver, func, call, ctx)
+                what = creates_session(resolver, func, call, ctx)
                 if what:
                     callee = f"{render(func.func)}(...)" if isinstance(func, CallExpr) else render(func)
                     yield self.finding(
@@ -283,7 +268,7 @@ e = connector.session()
                 inner = Ctx(facts.module, function.qualname)
                 for returned in function.returns:
                     if isinstance(returned, CallExpr):
-                        what = self.creates(resolver, returned.func, returned, inner)
+                        what = creates_session(resolver, returned.func, returned, inner)
                         if what:
                             yield self.finding(
                                 f"{function.name}() is cached, so the {what} it returns is created once and "
@@ -296,13 +281,13 @@ e = connector.session()
         """dependency-injector singletons (`providers.Singleton(SessionLocal)`) of a session or connection."""
         resolver = index.resolver
         modules = [facts for facts in index.modules.values()
-                   if facts.complete and facts.classes and facts.parse_error is None and not is_test_module(facts.path)]
+                   if facts.complete and facts.classes and facts.parse_error is None and not facts.is_test]
         for decl in declared_providers(resolver, modules):
             # ThreadLocalSingleton and ContextLocalSingleton make one per thread or context, as scoped_session
             if "Singleton" not in decl.kind or "Local" in decl.kind or decl.callable is None:
                 continue
             callee = decl.callable
-            what = self.creates(resolver, callee, None, body_ctx(resolver, callee, decl))
+            what = creates_session(resolver, callee, None, body_ctx(resolver, callee, decl))
             if what:
                 yield self.finding(
                     f"`{'.'.join(decl.id.split('.')[-2:])} = {render(decl.call)}` makes {what} once for the whole process, shared by every request; use providers.Factory, or "
@@ -356,43 +341,3 @@ e = connector.session()
                     SESSION_FACTORIES | SCOPED_SESSIONS):
                 return True
         return False
-
-    @classmethod
-    def creates(cls, resolver, func: Expr, call: CallExpr | None, ctx: Ctx, depth: int = 0) -> str | None:
-        """'a database session' / 'a database connection' when calling `func` makes one, else None."""
-        if isinstance(func, CallExpr):  # `sessionmaker(bind=engine)()`
-            factory = resolver.qualified_name(func.func, ctx)
-            return "a database session" if factory in SESSION_FACTORIES else None
-        if isinstance(func, AttributeExpr) and func.attr in ("connect", "begin"):
-            if resolver.built_by(resolver.resolve(func.value, ctx)) in ENGINE_FACTORIES:
-                return "a database connection"
-        sym = resolver.deref(resolver.resolve_qualified(func, ctx))
-        name = resolver.qualified(sym)
-        if name in SESSION_CLASSES:
-            return "a database session"
-        if name in DBAPI_CONNECT:
-            return "a database connection"
-        if name == "builtins.next" and call is not None and call.args and isinstance(call.args[0], CallExpr):
-            provider = resolver.deref(resolver.resolve(call.args[0].func, ctx))
-            if isinstance(provider, DefSym) and provider.kind == "function":
-                facts = resolver.function_facts(provider.module, provider.qualname)
-                if facts is not None and facts.yields:
-                    return f"the value of {render(call.args[0].func)}() (a request-scoped dependency)"
-            return None
-        if resolver.built_by(sym) in SESSION_FACTORIES | SCOPED_SESSIONS:
-            return "a database session"
-        helper = sym if isinstance(sym, DefSym) else resolver.deref(resolver.resolve(func, ctx))
-        if depth < 3 and (isinstance(helper, MethodSym) or isinstance(helper, DefSym) and helper.kind == "function"):
-            # A function or method that returns a session (`def new_session(): return SessionLocal()`, or
-            # `session = Session(); return session`), called here.
-            facts = resolver.function_facts(helper.module, helper.qualname)
-            if facts is not None and not facts.yields:
-                inner = Ctx(helper.module, helper.qualname)
-                for returned in facts.returns:
-                    if isinstance(returned, NameExpr) and isinstance(local := resolver.resolve(returned, inner),
-                                                                    VarSym):
-                        returned = resolver.var_value(local)
-                    if isinstance(returned, CallExpr) and (
-                            what := cls.creates(resolver, returned.func, returned, inner, depth + 1)):
-                        return f"{what} (returned by {render(func)}())"
-        return None

@@ -30,8 +30,11 @@ re-assigning a saved copy; they count in a fixture's teardown (after its `yield`
 `finally` block. `monkeypatch.setitem(app.dependency_overrides, ...)` and `patch.dict(...)` restore by
 themselves. A write in a test is restored when the test uses (directly, through other fixtures, or through
 `autouse` fixtures in the module or any `conftest.py` above it) a fixture whose teardown restores overrides.
-Module-level writes are always reported. A restore at the end of the test body, outside `finally`, is
-reported too: it does not run when the test fails.
+A teardown that undoes only some keys (`pop(get_db)`) covers those keys only. Module-level writes are always
+reported: never restored, or cleared when the module is imported (a module-level `= {}` after the tests),
+which is before any test runs. A restore at the end of the test body, outside `finally`, is reported too: it
+does not run when the test fails. Test code is a test path (`test_*.py`, `conftest.py`, a `tests/` folder) or
+a module that imports pytest or defines test functions with assertions.
 
 ## Why is this bad?
 `app.dependency_overrides` lives on the app object, which every test shares. An override left behind leaks
@@ -157,6 +160,23 @@ class TestThing:
         app.dependency_overrides[get_db] = lambda: "fake"
 """,
         }),
+        # A teardown that restores each key it set.
+        Valid({
+            "app.py": _APP + "def get_user():\n    return 1\n",
+            "tests/test_each.py": """\
+import pytest
+from app import app, get_db, get_user
+@pytest.fixture
+def fakes():
+    app.dependency_overrides[get_db] = lambda: "db"
+    app.dependency_overrides.update({get_user: lambda: "user"})
+    yield
+    app.dependency_overrides.pop(get_db)
+    del app.dependency_overrides[get_user]
+def test_uses(fakes):
+    app.dependency_overrides[get_user] = lambda: "other"
+""",
+        }),
         # Production code configuring overrides is not test code.
         Valid({"app.py": _APP + "app.dependency_overrides[get_db] = get_db\n"}),
     )
@@ -226,6 +246,47 @@ def test_client(client):
     client.app.dependency_overrides[get_db] = lambda: "fake"
 """,
         }, (("tests/test_shared.py", 3), ("tests/test_shared.py", 5))),
+        # A fixture that overrides two dependencies and restores one: the other leaks, and a test that relies on
+        # the fixture for a third key is not covered either.
+        Invalid({
+            "app.py": _APP + "def get_user():\n    return 1\ndef get_clock():\n    return 1\n",
+            "tests/test_partial.py": """\
+import pytest
+from app import app, get_clock, get_db, get_user
+@pytest.fixture
+def fakes():
+    app.dependency_overrides[get_db] = lambda: "db"
+    app.dependency_overrides[get_user] = lambda: "user"
+    yield
+    app.dependency_overrides.pop(get_db)
+def test_uses(fakes):
+    app.dependency_overrides[get_clock] = lambda: "clock"
+def test_db_only(fakes):
+    app.dependency_overrides[get_db] = lambda: "other"
+""",
+        }, (("tests/test_partial.py", 6), ("tests/test_partial.py", 10))),
+        # Cleared at import: the reset at module level runs before any test, so the test uses the real service.
+        Invalid({
+            "app.py": _APP,
+            "tests/test_import_time.py": """\
+from app import app, get_db
+app.dependency_overrides[get_db] = lambda: "fake"
+def test_read():
+    assert True
+app.dependency_overrides = {}
+""",
+        }, (("tests/test_import_time.py", 2),)),
+        # Test code outside a test path: a documentation example with a test function.
+        Invalid({
+            "app.py": _APP,
+            "docs/testing_example.py": """\
+from fastapi.testclient import TestClient
+from app import app, get_db
+def test_read_items():
+    app.dependency_overrides[get_db] = lambda: "fake"
+    assert TestClient(app).get("/").status_code == 404
+""",
+        }, (("docs/testing_example.py", 4),)),
     )
 
     def check(self, index):
@@ -240,23 +301,47 @@ def test_client(client):
             requests = dict(facts.tests.requests)
             # One finding per function (or module) and app: a fixture writing ten overrides and restoring none
             # has one fault, at its first write; the other writes are its related locations.
-            leaks: dict[tuple[str, str, str], list[OverrideEvent]] = {}
+            leaks: dict[tuple[str, str, object], list[OverrideEvent]] = {}
             for event in facts.tests.events:
                 if event.kind != "write":
                     continue
-                message = self.leak(index, facts.module, event, facts.path, facts.tests.events, visible, requests,
-                                    events_by_path)
-                if message:
-                    leaks.setdefault((event.function, render(event.app) or "", message), []).append(event)
-            for (function, _, message), writes in leaks.items():
+                leak = self.leak(index, facts.module, event, facts.tests.events, visible, requests, events_by_path)
+                if leak is not None:
+                    leaks.setdefault((event.function, render(event.app) or "", leak), []).append(event)
+            for (function, target, leak), writes in leaks.items():
                 first, *others = writes
                 location = Location(facts.path, first.line, first.column, first.line, first.column)
                 related = [Related(Location(facts.path, e.line, e.column, e.line, e.column),
                                    "also written here, and not restored either") for e in others]
+                message = self.message(leak, target or "the app", writes)
                 if others:
                     where = f"`{function.split('.<locals>.')[0]}`" if function else "this module"
                     message += f" ({len(others)} more write{'s' if len(others) > 1 else ''} in {where}, listed below)"
                 yield self.finding(message, location, related)
+
+    @staticmethod
+    def message(leak: tuple, target: str, writes: list[OverrideEvent]) -> str:
+        overrides = f"`{target}.dependency_overrides`"
+        kind = leak[0]
+        if kind == "cleared-at-import":
+            return (f"{overrides} is cleared at line {leak[1]} when the module is imported, before any test runs: "
+                    "the tests run against the real dependencies, not these overrides; set them in a fixture "
+                    "that restores them after the test")
+        if kind == "import-time":
+            return (f"{overrides} is written at import time of a test module and never restored: it applies to "
+                    "every test that runs after; set it in a fixture that clears it")
+        if kind == "only-on-success":
+            return (f"{overrides} is restored only when the test passes: the restore at line {leak[1]} is not in a "
+                    "`finally` block or a fixture teardown, so a failure leaks the override into later tests")
+        if kind == "some-keys":
+            leaking = sorted({key for write in writes for key in write.keys if key not in leak[1]})
+            names = ", ".join(f"`{key}`" for key in leaking)
+            restored = ", ".join(f"`{key}`" for key in sorted(leak[1]))
+            return (f"{overrides} is restored for some keys only: the teardown undoes {restored}, so the override of "
+                    f"{names} leaks into every later test; clear them all (`dependency_overrides.clear()`) or "
+                    "restore a saved copy")
+        return (f"{overrides} is written and never restored: the override leaks into every later test; restore "
+                "it in a fixture teardown (after `yield`) or a `finally` block, or use monkeypatch.setitem")
 
     def visible_fixtures(self, index, facts, by_path) -> dict[str, tuple[str, PytestFixture]]:
         """Fixtures a test in this module can request, nearest first: the module's own (and those it imports),
@@ -326,37 +411,62 @@ def test_client(client):
         _, fixture = visible.get(root.name, (None, None))
         return fixture is not None and fixture.fresh and fixture.scope == "function"
 
-    def leak(self, index, module: str, event: OverrideEvent, path, events, visible, requests,
-             events_by_path) -> str | None:
-        target = render(event.app) or "the app"
+    def leak(self, index, module: str, event: OverrideEvent, events, visible, requests,
+             events_by_path) -> tuple | None:
+        """Why a write leaks, as a hashable `(kind, detail)`: cleared-at-import (line), import-time,
+        only-on-success (line of the restore), some-keys (the keys restored), never; None when it does not."""
         if not event.function:
-            return (f"`{target}.dependency_overrides` is written at import time of a test module and never "
-                    "restored: it applies to every test that runs after; set it in a fixture that clears it")
+            later = [e for e in events if e.kind == "restore" and not e.function and e.line > event.line
+                     and _covers(_restored([e]), event)]
+            return ("cleared-at-import", later[0].line) if later else ("import-time",)
         top = event.function.split(".<locals>.")[0]
         if self.local_app(index, module, event, top) or self.fresh_from_fixture(event, top, visible, requests):
             return None
         own = [e for e in events if e.kind == "restore" and e.function.split(".<locals>.")[0] == top]
-        if any(e.in_finally or e.teardown for e in own):
-            return None
+        restored: frozenset[str] | None = _restored([e for e in own if e.in_finally or e.teardown])
         requested = list(requests.get(top, ()))
         requested += [name for name, (_, fixture) in visible.items() if fixture.autouse]
-        if any(self.fixture_restores(name, visible, events_by_path, set()) for name in requested):
+        for name in requested:
+            restored = _union(restored, self.fixture_restores(name, visible, events_by_path, set()))
+        if _covers(restored, event):
             return None
+        if restored:
+            return ("some-keys", restored)
         if own:
-            return (f"`{target}.dependency_overrides` is restored only when the test passes: the restore at line "
-                    f"{own[0].line} is not in a `finally` block or a fixture teardown, so a failure leaks the "
-                    "override into later tests")
-        return (f"`{target}.dependency_overrides` is written and never restored: the override leaks into every "
-                "later test; restore it in a fixture teardown (after `yield`) or a `finally` block, or use "
-                "monkeypatch.setitem")
+            return ("only-on-success", own[0].line)
+        return ("never",)
 
-    def fixture_restores(self, name: str, visible, events_by_path, seen: set[str]) -> bool:
+    def fixture_restores(self, name: str, visible, events_by_path, seen: set[str]) -> frozenset[str] | None:
+        """The keys a fixture's teardown (or the fixtures it requests) restores: None for all of them."""
         if name in seen or name not in visible:
-            return False
+            return frozenset()
         seen.add(name)
         path, fixture = visible[name]
-        for event in events_by_path.get(path, ()):
-            if event.kind == "restore" and event.function.split(".<locals>.")[0] == fixture.function and (
-                    event.teardown or event.in_finally):
-                return True
-        return any(self.fixture_restores(param, visible, events_by_path, seen) for param in fixture.params)
+        restored = _restored([event for event in events_by_path.get(path, ())
+                              if event.kind == "restore" and event.function.split(".<locals>.")[0] == fixture.function
+                              and (event.teardown or event.in_finally)])
+        for param in fixture.params:
+            restored = _union(restored, self.fixture_restores(param, visible, events_by_path, seen))
+        return restored
+
+
+def _restored(restores: list[OverrideEvent]) -> frozenset[str] | None:
+    """The keys restores undo: None when one undoes every key (`clear()`, `= {}`, `= saved`)."""
+    keys: set[str] = set()
+    for event in restores:
+        if not event.keys:
+            return None
+        keys.update(event.keys)
+    return frozenset(keys)
+
+
+def _union(first: frozenset[str] | None, second: frozenset[str] | None) -> frozenset[str] | None:
+    return None if first is None or second is None else first | second
+
+
+def _covers(restored: frozenset[str] | None, write: OverrideEvent) -> bool:
+    if restored is None:
+        return True
+    if not write.keys:
+        return bool(restored)  # a write whose keys we cannot name: any restore may undo it
+    return set(write.keys) <= restored

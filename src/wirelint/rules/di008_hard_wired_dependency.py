@@ -5,17 +5,9 @@ from __future__ import annotations
 from ..analyzer.containers import service_class
 from ..analyzer.models import Location, render
 from ..analyzer.resolve import Ctx
+from ..analyzer.values import CLIENTS, creates_session
 from .base import Invalid, Rule, Valid, register
-from .di004_module_session_singleton import ModuleSessionSingleton
 
-CLIENTS = frozenset({
-    "httpx.Client", "httpx.AsyncClient", "requests.Session", "requests.sessions.Session", "aiohttp.ClientSession",
-    "boto3.client", "boto3.resource", "boto3.Session", "boto3.session.Session", "redis.Redis", "redis.StrictRedis",
-    "redis.from_url", "redis.asyncio.Redis", "redis.asyncio.from_url", "pymongo.MongoClient",
-    "motor.motor_asyncio.AsyncIOMotorClient", "elasticsearch.Elasticsearch", "elasticsearch.AsyncElasticsearch",
-    "smtplib.SMTP", "smtplib.SMTP_SSL", "openai.OpenAI", "openai.AsyncOpenAI", "stripe.StripeClient",
-    "google.cloud.storage.Client", "kafka.KafkaProducer", "aiokafka.AIOKafkaProducer",
-})
 
 @register
 class HardWiredDependency(Rule):
@@ -153,7 +145,7 @@ def post(a: Annotated[Announcer, Depends()]):
 
     @staticmethod
     def collaborator(resolver, callee, ctx: Ctx) -> str | None:
-        session = ModuleSessionSingleton.creates(resolver, callee, None, ctx)
+        session = creates_session(resolver, callee, None, ctx)
         if session:
             return session
         sym = resolver.class_of(resolver.resolve_qualified(callee, ctx))

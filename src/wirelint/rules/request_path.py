@@ -3,6 +3,9 @@ the rules that only care about code that runs while a request is served)."""
 
 from __future__ import annotations
 
+from collections import deque
+from dataclasses import dataclass
+
 from ..analyzer.models import AttributeExpr, NameExpr
 from ..analyzer.resolve import Ctx, DefSym
 
@@ -76,6 +79,93 @@ def parameter_class(resolver, function, name: str, ctx: Ctx) -> DefSym | None:
         return None
     sym = resolver.class_of(resolver.resolve_qualified(expr, expr_ctx))
     return sym if isinstance(sym, DefSym) and sym.kind == "class" else None
+
+@dataclass(frozen=True, slots=True)
+class RequestData:
+    """What a function on the request path receives of the request: the parameters holding data derived from
+    it, and how many calls away from the function FastAPI calls (0) it is reached that way."""
+
+    parameters: frozenset[str]
+    depth: int
+
+
+def request_data(index, roots: set[str], limit: int = 20_000) -> dict[str, RequestData]:
+    """The functions that receive request data: every parameter of the functions FastAPI calls (`roots`), then,
+    following calls, the parameters of project functions, methods and constructors that are passed something
+    derived from those (see `CallFlow`)."""
+    resolver = index.resolver
+    found: dict[str, RequestData] = {}
+    queue: deque[str] = deque()
+    flows_by_module: dict[str, dict[str, list]] = {}
+
+    def function_of(function_id: str):
+        module = next((m for m in module_prefixes(function_id) if index.has_module(m)), None)
+        if module is None:
+            return None, None
+        facts = index.facts(module, complete=True)
+        return facts, facts.functions.get(function_id[len(module) + 1:])
+
+    def reach(function_id: str, names: frozenset[str], depth: int) -> None:
+        known = found.get(function_id)
+        if not names or known is not None and names <= known.parameters and depth >= known.depth:
+            return
+        if known is not None:
+            names, depth = names | known.parameters, min(depth, known.depth)
+        found[function_id] = RequestData(names, depth)
+        queue.append(function_id)
+
+    for root in sorted(roots):
+        _, function = function_of(root)
+        if function is not None:
+            reach(root, frozenset(p.name for p in function.parameters) - {"self", "cls"}, 0)
+    while queue and len(found) < limit:
+        function_id = queue.popleft()
+        facts, function = function_of(function_id)
+        if function is None:
+            continue
+        module, qualname = facts.module, function.qualname
+        if module not in flows_by_module:
+            table: dict[str, list] = {}
+            for flow in facts.call_flows:
+                table.setdefault(flow.function, []).append(flow)
+            flows_by_module[module] = table
+        carrying = found[function_id]
+        for flow in flows_by_module[module].get(qualname, ()):
+            arguments = [(slot, names) for slot, names in flow.arguments
+                         if carrying.parameters.intersection(names)]
+            if not arguments:
+                continue
+            target, bound = _callee(index, resolver, module, qualname, flow.callee)
+            if target is None:
+                continue
+            target_id, parameters = target
+            positional = [p.name for p in parameters if p.kind in ("positional_only", "positional")][bound:]
+            by_keyword = {p.name for p in parameters if p.kind in ("positional", "keyword_only")}
+            names = {positional[slot] for slot, _ in arguments if isinstance(slot, int) and slot < len(positional)}
+            names |= {slot for slot, _ in arguments if isinstance(slot, str) and slot in by_keyword}
+            reach(target_id, frozenset(names) - {"self", "cls"}, carrying.depth + 1)
+    return found
+
+
+def _callee(index, resolver, module: str, qualname: str, callee):
+    """`((function id, parameters), parameters the call does not pass)` of the project function, method or
+    class constructor a call reaches, or `(None, 0)`."""
+    sym = resolver.resolve_qualified(callee, Ctx(module, qualname))
+    bound = 0
+    if isinstance(sym, DefSym) and sym.kind == "class":
+        sym, bound = resolver.find_method(sym, "__init__"), 1
+    elif not (isinstance(sym, DefSym) and sym.kind == "function"):
+        sym, bound = method_called(index, module, qualname, callee), 1
+    if not (isinstance(sym, DefSym) and sym.kind == "function"):
+        return None, 0
+    function = resolver.function_facts(sym.module, sym.qualname)
+    if function is None:
+        return None, 0
+    if function.class_qualname is None or any(isinstance(d, NameExpr) and d.name == "staticmethod"
+                                              for d in function.decorators):
+        bound = 0
+    return (f"{sym.module}.{sym.qualname}", function.parameters), bound
+
 
 def request_path_functions(graph) -> set[str]:
     """Ids of the functions FastAPI runs for a request: endpoints and providers, injected classes' methods."""
