@@ -72,6 +72,25 @@ def might_matter(data: bytes) -> bool:
     return b"@" in data and _ROUTE_DECORATOR_RE.search(data) is not None
 
 
+ROOT_MARKERS = ("pyproject.toml", "setup.cfg", ".git")
+
+
+def common_folder(paths: list[str | Path]) -> Path:
+    """The deepest folder holding every one of `paths` (a file's folder for a file)."""
+    folders = [Path(p).absolute() if Path(p).absolute().is_dir() else Path(p).absolute().parent for p in paths]
+    return Path(os.path.commonpath(folders)) if folders else Path.cwd()
+
+
+def project_root(paths: list[str | Path]) -> Path:
+    """The project `paths` belong to: the nearest folder at or above them that holds a pyproject.toml, a
+    setup.cfg or a .git; their common folder when there is none."""
+    start = common_folder(paths)
+    for folder in [start, *start.parents]:
+        if any((folder / marker).exists() for marker in ROOT_MARKERS):
+            return folder
+    return start
+
+
 def discover(paths: list[str | Path], exclude: tuple[str, ...] = (), *, respect_gitignore: bool = True,
              force_exclude: bool = False, unreadable: list[tuple[str, str]] | None = None) -> list[SourceFile]:
     """Python files under `paths`, sorted by display path; raises DiscoveryError for a missing path.

@@ -80,6 +80,21 @@ class DependencyGraph:
     def add_route(self, endpoint: str, route: RouteInfo) -> None:
         self._routes.setdefault(endpoint, set()).add(route)
 
+    def subgraph(self, node_ids: Iterable[str]) -> DependencyGraph:
+        """The graph of these nodes only: their edges among themselves, routes, origins and marks."""
+        keep = {node_id for node_id in node_ids if node_id in self._nodes}
+        part = DependencyGraph()
+        for node_id in sorted(keep):
+            part.add_node(self._nodes[node_id])
+        for edge in self.edges():
+            if edge.source in keep and edge.target in keep:
+                part.add_edge(edge, self._origins.get(_edge_key(edge)))
+        for endpoint in keep & self._routes.keys():
+            for route in self._routes[endpoint]:
+                part.add_route(endpoint, route)
+        part._composed = self._composed & keep
+        return part
+
     # --- queries -----------------------------------------------------------------------------------------
 
     def __contains__(self, node_id: str) -> bool:

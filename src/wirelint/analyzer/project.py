@@ -215,6 +215,25 @@ class ProjectIndex(ModuleSource):
         self.run_key: str | None = None  # identifies every file's content and the tool version (with a cache)
         self.unreadable_directories: tuple[tuple[str, str], ...] = ()  # (display path, reason): files unseen
         self.file_timeout: float | None = None  # seconds one file may take to parse and collect
+        # The paths the user asked about, when the project around them is analyzed too (None: all of it), and
+        # the display paths of the files under them.
+        self.selection: tuple[Path, ...] | None = None
+        self.selected: frozenset[str] | None = None
+
+    def selected_graph_nodes(self) -> set[str] | None:
+        """The graph nodes the selected files declare and everything they depend on; None when the paths asked
+        about are the whole project."""
+        if self.selected is None or len(self.selected) == len(self.sources):
+            return None
+        return self.graph.reachable_from(node.id for node in self.graph.nodes()
+                                         if node.location is not None and self.is_selected(node.location.path))
+
+    def is_selected(self, display_path: str) -> bool:
+        """Whether a file (or a folder that could not be read) is under the paths asked about."""
+        if self.selection is None:
+            return True
+        path = Path(display_path).absolute()
+        return any(path == wanted or path.is_relative_to(wanted) for wanted in self.selection)
 
     @property
     def modules(self) -> dict[str, ModuleFacts]:
@@ -277,15 +296,18 @@ def analyze(
     respect_gitignore: bool = True,
     force_exclude: bool = False,
     file_timeout: float | None = 60.0,
+    root: Path | None = None,
 ) -> ProjectIndex:
-    """Analyze the Python files under `paths` statically and build the dependency graph. A file whose parse
-    takes longer than `file_timeout` seconds (None: no limit) is reported as DI000 and the rest goes on."""
+    """Analyze the Python files under `paths` statically and build the dependency graph. With `root`, the whole
+    project under it is analyzed and `paths` only select what is reported (`ProjectIndex.selected`). A file
+    whose parse takes longer than `file_timeout` seconds (None: no limit) is reported as DI000 and the rest
+    goes on."""
     from .build import build_graph
     from .resolve import Resolver
 
     unreadable: list[tuple[str, str]] = []
-    files = discover(paths, exclude, respect_gitignore=respect_gitignore, force_exclude=force_exclude,
-                     unreadable=unreadable)
+    files = discover([root, *paths] if root is not None else paths, exclude, respect_gitignore=respect_gitignore,
+                     force_exclude=force_exclude, unreadable=unreadable)
     cache = FactsCache(Path(cache_dir)) if cache_dir is not None else None
     sources: dict[str, SourceFile] = {}
     aliases: dict[str, str] = {}
@@ -318,6 +340,9 @@ def analyze(
         return _first_look(sources, contents, digests, cache, jobs, file_timeout)
 
     index = ProjectIndex(files, sources, aliases, digests, cache, load_modules)
+    if root is not None:
+        index.selection = tuple(Path(path).absolute() for path in paths)
+        index.selected = frozenset(source.display for source in sources.values() if index.is_selected(source.display))
     index.unreadable_directories = tuple(sorted(set(unreadable)))
     index.file_timeout = file_timeout
     run_key = _run_key(sources, digests, index.unreadable_directories) if cache is not None else None

@@ -133,9 +133,15 @@ FileTimeoutOption = Annotated[float, typer.Option(
     "--file-timeout", min=0, metavar="SECONDS",
     help="Longest one file may take to parse; a file that takes longer is reported as DI000 (0: no limit).")]
 NoCacheOption = Annotated[bool, typer.Option("--no-cache", help="Neither read nor write the facts cache.")]
-CacheDirOption = Annotated[
-    Path, typer.Option("--cache-dir", help="Where per-file facts are cached.", show_default=True)
-]
+CacheDirOption = Annotated[Optional[Path], typer.Option(
+    "--cache-dir", help="Where facts, the graph and findings are cached (default: .wirelint_cache in the project "
+                        "root).")]
+ProjectRootOption = Annotated[Optional[Path], typer.Option(
+    "--project-root", help="The project the paths belong to, analyzed as a whole (default: the nearest folder "
+                           "above them with pyproject.toml, setup.cfg or .git).")]
+ConfigOption = Annotated[Optional[Path], typer.Option(
+    "--config", help="Read [tool.wirelint] from this file (default: the nearest pyproject.toml that has it, from "
+                     "the paths upwards).")]
 
 
 AppOption = Annotated[Optional[str], typer.Option(
@@ -156,18 +162,23 @@ def load_runtime_graph(reference: str, root: Path):
         raise fail(str(error)) from None
 
 
-def run_analysis(paths: list[Path] | None, jobs: int | None, no_cache: bool, cache_dir: Path, config,
-                 force_exclude: bool = False, file_timeout: float = 60.0):
+def run_analysis(paths: list[Path] | None, jobs: int | None, no_cache: bool, cache_dir: Path | None, config,
+                 force_exclude: bool = False, file_timeout: float = 60.0, project_root: Path | None = None):
+    """Analyze the project the paths belong to (the paths select what is reported)."""
     from ..analyzer import analyze
     from ..analyzer.discovery import DiscoveryError
 
+    paths = paths or [Path(".")]
+    root = resolve_project_root(paths, project_root)
+    if cache_dir is None:
+        cache_dir = root / DEFAULT_CACHE_DIR
     try:
-        index = analyze(paths or [Path(".")], jobs=jobs, cache_dir=None if no_cache else cache_dir,
-                        exclude=config.exclude, respect_gitignore=config.respect_gitignore,
-                        force_exclude=force_exclude, file_timeout=file_timeout or None)
+        index = analyze(paths, jobs=jobs, cache_dir=None if no_cache else cache_dir, exclude=config.exclude,
+                        respect_gitignore=config.respect_gitignore, force_exclude=force_exclude,
+                        file_timeout=file_timeout or None, root=root)
     except DiscoveryError as error:
         raise fail(str(error)) from None
-    if not index.sources and not force_exclude:
+    if not index.selected and not force_exclude:
         typer.echo(f"wirelint: warning: no Python files found in {', '.join(str(p) for p in paths or ['.'])} "
                    "(all excluded, or none there)", err=True)
     return index
@@ -195,7 +206,9 @@ def graph(
     jobs: JobsOption = None,
     file_timeout: FileTimeoutOption = 60.0,
     no_cache: NoCacheOption = False,
-    cache_dir: CacheDirOption = DEFAULT_CACHE_DIR,
+    cache_dir: CacheDirOption = None,
+    project_root: ProjectRootOption = None,
+    config_file: ConfigOption = None,
 ) -> None:
     """Build the Depends graph FastAPI would build, from source only, and print or write it.
 
@@ -207,6 +220,7 @@ def graph(
     if format in (GraphFormat.png,) and output is None and sys.stdout.isatty():
         raise fail("--format png writes binary data: give --output FILE")
     findings = []
+    within: set[str] | None = None  # the nodes to draw, when only part of the project is asked about
     if app_reference is not None:
         if paths:
             raise fail("--app builds the graph of a running app: give no PATHS with it")
@@ -214,9 +228,11 @@ def graph(
         modules: list[str] = []
         title = f"wirelint: {app_reference} (as FastAPI built it at run time)"
     else:
-        config = read_config()
-        index = run_analysis(paths, jobs, no_cache, cache_dir, config, file_timeout=file_timeout)
+        config = read_config(paths, config_file)
+        index = run_analysis(paths, jobs, no_cache, cache_dir, config, file_timeout=file_timeout,
+                             project_root=project_root)
         dependency_graph, modules = index.graph, list(index.sources)
+        within = index.selected_graph_nodes()  # part of a project: what those files declare, and its dependencies
         if not no_findings and format is not GraphFormat.json:
             findings = list(build_report(index, select_rules(None, None, config), config).findings)
         # `.` says nothing in a picture's title: name the folder it is
@@ -224,12 +240,12 @@ def graph(
                                          for p in (paths or [Path(".")]))
     if format is GraphFormat.json and not (route or focus or reverse or hide_unresolved or collapse
                                            or depth is not None):
-        write_output(render_graph_json(dependency_graph), output)
+        write_output(render_graph_json(dependency_graph, within), output)
         return
     try:
         view = build_view(dependency_graph, findings, modules=modules, title=title, route=route,
                           focus=focus, depth=depth, reverse=reverse, hide_unresolved=hide_unresolved,
-                          cluster=cluster.value, collapse=collapse)
+                          cluster=cluster.value, collapse=collapse, within=within)
     except ViewError as error:
         raise fail(str(error)) from None
     try:
@@ -297,13 +313,33 @@ def select_rules(select: list[str] | None, ignore: list[str] | None, config=None
     return [rule(options.get(rule.code)) for rule in rules if rule.code in chosen]
 
 
-def read_config():
-    """The project's [tool.wirelint] configuration; a bad one is a usage error."""
+def resolve_project_root(paths: list[Path], project_root: Path | None) -> Path:
+    """`--project-root` (which must be a folder holding the paths), else the root found above the paths."""
+    from ..analyzer.discovery import project_root as find_root
+
+    if project_root is None:
+        return find_root(paths)
+    root = project_root.absolute()
+    if not root.is_dir():
+        raise fail(f"--project-root {project_root}: not a directory")
+    outside = [str(path) for path in paths if not path.absolute().is_relative_to(root)]
+    if outside:
+        raise fail(f"--project-root {project_root} does not hold {', '.join(outside)}")
+    return root
+
+
+def read_config(paths: list[Path] | None = None, config_file: Path | None = None):
+    """The [tool.wirelint] configuration: `--config FILE`, else the nearest pyproject.toml that has the table,
+    from the analyzed paths upwards (as ruff finds it); a bad one is a usage error."""
+    from ..analyzer.discovery import common_folder
     from ..rules import all_rules
     from .config import ConfigError, find_pyproject, load_config
 
+    if config_file is not None and not config_file.is_file():
+        raise fail(f"--config {config_file}: no such file")
     try:
-        return load_config(find_pyproject(Path.cwd()), all_rules())
+        start = common_folder([path for path in paths or [Path(".")] if path.exists()] or [Path(".")])
+        return load_config(config_file or find_pyproject(start), all_rules())
     except ConfigError as error:
         raise fail(str(error)) from None
 
@@ -319,13 +355,17 @@ def build_report(index, rules, config=None):
         key = index.run_key + "|" + repr([(rule.code, sorted(rule.settings.items())) for rule in rules])
         cached = index.cache.load_result(key, "findings.pickle")
     if cached is None:
-        cached = (run_rules(index, rules), len(index.parse_errors))
+        # The paths of files that do not parse, after the rules: a rule may parse a module the first look skipped.
+        cached = run_rules(index, rules), tuple(facts.path for facts in index.parse_errors)
         if key is not None:
             index.cache.store_result(key, cached, "findings.pickle")
-    findings, parse_errors = cached
+    # The whole project is analyzed; the paths asked about select what is reported.
+    found, unparsed = cached
+    findings = [f for f in found if index.is_selected(f.location.path)]
     if config is not None and config.per_file_ignores:
         findings = [f for f in findings if not config.ignored_in(f.location.path, f.code)]
-    return make_report(findings, len(index.sources), parse_errors)
+    files = len(index.selected) if index.selected is not None else len(index.sources)
+    return make_report(findings, files, sum(1 for path in unparsed if index.is_selected(path)))
 
 
 @app.command()
@@ -351,7 +391,9 @@ def check(
     jobs: JobsOption = None,
     file_timeout: FileTimeoutOption = 60.0,
     no_cache: NoCacheOption = False,
-    cache_dir: CacheDirOption = DEFAULT_CACHE_DIR,
+    cache_dir: CacheDirOption = None,
+    project_root: ProjectRootOption = None,
+    config_file: ConfigOption = None,
 ) -> None:
     """Report dependency-injection anti-patterns. Exit 0 clean, 1 findings, 2 usage or internal error."""
     from .. import __version__
@@ -368,7 +410,7 @@ def check(
 
     from ..report.baseline import BaselineError, apply_baseline, parse_baseline, render_baseline
 
-    config = read_config()
+    config = read_config(paths, config_file)
     rules = select_rules(select, ignore, config, extend_select)
     entries = None
     if baseline is not None and write_baseline is None:
@@ -378,7 +420,7 @@ def check(
             raise fail(f"cannot read the baseline {baseline}: {error.strerror}") from None
         except (BaselineError, UnicodeDecodeError) as error:
             raise fail(f"{baseline}: {error}") from None
-    index = run_analysis(paths, jobs, no_cache, cache_dir, config, force_exclude, file_timeout)
+    index = run_analysis(paths, jobs, no_cache, cache_dir, config, force_exclude, file_timeout, project_root)
     report = build_report(index, rules, config)
     for path, line, code in report.unknown_suppressions:
         typer.echo(f"wirelint: warning: {path}:{line}: '# wirelint: ignore[...]' names {code!r}, which is not a "
@@ -396,7 +438,7 @@ def check(
     if entries is not None:
         # Entries for files or rules outside this run are neither matched nor fixed: a run on part of the
         # project must not advise rewriting the baseline without them.
-        analyzed = {source.display for source in index.sources.values()}
+        analyzed = {source.display for source in index.sources.values() if index.is_selected(source.display)}
         analyzed.update(path for path, _ in index.unreadable_directories)
         codes = {rule.code for rule in rules}
         report = apply_baseline(report, entries, lambda code, path: code in codes and path in analyzed
@@ -419,8 +461,9 @@ def check(
     if app_reference is not None:
         from ..runtime.crosscheck import cross_check, render_cross_check
 
-        section = render_cross_check(cross_check(index.graph, load_runtime_graph(app_reference, app_root),
-                                                 app_reference))
+        within = index.selected_graph_nodes()
+        static = index.graph if within is None else index.graph.subgraph(within)
+        section = render_cross_check(cross_check(static, load_runtime_graph(app_reference, app_root), app_reference))
         if format in (CheckFormat.text, CheckFormat.concise):
             text += "\n" + section
         else:

@@ -308,11 +308,12 @@ def _router_clusters(graph: DependencyGraph, keep: set[str]) -> dict[str, str]:
 def build_view(graph: DependencyGraph, findings: Iterable[Finding] = (), *, modules: Sequence[str] = (),
                title: str = "wirelint", route: str | None = None, focus: str | None = None,
                depth: int | None = None, reverse: bool = False, hide_unresolved: bool = False,
-               cluster: str = "none", collapse: bool = False) -> GraphView:
+               cluster: str = "none", collapse: bool = False, within: set[str] | None = None) -> GraphView:
     """The view of `graph` the options ask for, with the findings located in its nodes.
 
     `route`/`focus` pick seeds (a route's endpoints, or one node); the view holds the seeds and what they
-    depend on (`reverse`: what depends on them) up to `depth` steps. `collapse` draws one node per module."""
+    depend on (`reverse`: what depends on them) up to `depth` steps; without seeds, the nodes of `within`
+    (default: every node). `collapse` draws one node per module."""
     from ..rules import rule_by_code
 
     if cluster not in CLUSTER_MODES:
@@ -326,7 +327,8 @@ def build_view(graph: DependencyGraph, findings: Iterable[Finding] = (), *, modu
         seeds += route_endpoints(graph, route)
     if focus is not None:
         seeds.append(find_node(graph, focus))
-    keep = neighbourhood(graph, seeds, depth, reverse) if seeds else {node.id for node in graph.nodes()}
+    keep = neighbourhood(graph, seeds, depth, reverse) if seeds else (
+        set(within) if within is not None else {node.id for node in graph.nodes()})
     if hide_unresolved:
         keep = {node_id for node_id in keep if graph.node(node_id).kind != "unresolved"}
 
