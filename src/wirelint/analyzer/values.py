@@ -74,6 +74,14 @@ _SETTINGS_BASES = frozenset({
     "pydantic_settings.BaseSettings", "pydantic_settings.main.BaseSettings", "pydantic.BaseSettings",
     "pydantic.env_settings.BaseSettings",
 })
+# Records an ORM or ODM maps to rows and documents: data, whatever methods they define.
+_MODEL_BASES = frozenset({
+    "sqlalchemy.orm.DeclarativeBase", "sqlalchemy.orm.decl_api.DeclarativeBase", "sqlalchemy.orm.DeclarativeBaseNoMeta",
+    "sqlalchemy.orm.decl_api.DeclarativeBaseNoMeta", "sqlalchemy.orm.declarative_base",
+    "sqlalchemy.ext.declarative.declarative_base", "sqlalchemy.orm.decl_api.declarative_base", "sqlmodel.SQLModel",
+    "sqlmodel.main.SQLModel", "tortoise.models.Model", "beanie.Document", "odmantic.Model", "django.db.models.Model",
+    "peewee.Model", "ormar.Model", "mongoengine.Document", "pydantic.BaseModel", "pydantic.main.BaseModel",
+})
 _DATA_CALLS = frozenset({
     "builtins.dict", "builtins.list", "builtins.set", "builtins.tuple", "builtins.frozenset", "builtins.str",
     "builtins.int", "builtins.float", "builtins.bool", "builtins.bytes", "collections.defaultdict",
@@ -150,6 +158,8 @@ def class_kind(resolver: Resolver, sym) -> ValueKind:
             return "settings"
         if bases & (CONTAINERS | CLIENTS | SESSION_CLASSES):
             return "service"
+        if bases & _MODEL_BASES:
+            return "data"
         if service_class(resolver, sym):
             return "service"
         return "data" if bases & VALUE_BASES or resolver.class_facts(sym) is not None else "unknown"
@@ -158,9 +168,13 @@ def class_kind(resolver: Resolver, sym) -> ValueKind:
     return "unknown"
 
 
-def value_kind(resolver: Resolver, expr: Expr | None, ctx: Ctx, depth: int = 0) -> ValueKind:
-    """What an expression evaluates to (see the module docstring); `unknown` when the source does not say."""
+def value_kind(resolver: Resolver, expr: Expr | None, ctx: Ctx, depth: int = 0, callables: bool = True) -> ValueKind:
+    """What an expression evaluates to (see the module docstring); `unknown` when the source does not say.
+    `callables=False` leaves lambdas and functions unjudged (a middleware's closure over one request's data is
+    no service)."""
     if expr is None or depth > 4:
+        return "unknown"
+    if not callables and (isinstance(expr, LambdaExpr) or isinstance(expr, OtherExpr) and expr.text == "lambda"):
         return "unknown"
     if isinstance(expr, (StringExpr, FormattedStringExpr, SequenceExpr)):
         return "data"
@@ -266,3 +280,10 @@ def is_security_scheme(resolver: Resolver, sym) -> bool:
     if isinstance(sym, DefSym) and sym.kind == "class":
         names |= set(resolver.external_bases(sym))
     return any(name and name.startswith(_SECURITY_MODULES) for name in names)
+
+
+def is_namespace_module(facts) -> bool:
+    """A module that only holds variables (`state.py`: `openai_client = None`, set at start-up): a holder of
+    state. A module that also defines functions or classes is a library whose module attributes are its
+    configuration (`litellm.cache = Cache()`), not a holder."""
+    return not any(binding.kind in ("function", "class") for binding in facts.scopes[""].bindings.values())

@@ -14,7 +14,7 @@ from ..analyzer.models import (
 )
 from ..analyzer.containers import is_composition_root, is_container_class, provider_decl, provider_of
 from ..analyzer.resolve import FASTAPI_APP, FASTAPI_ROUTER, Ctx, DefSym, ExternalSym, ModuleSym, ParamSym, VarSym
-from ..analyzer.values import named_like_a_service, value_kind
+from ..analyzer.values import is_namespace_module, named_like_a_service, value_kind
 from .base import Invalid, Rule, Valid, register
 from .request_path import follow_calls, request_path_functions
 
@@ -92,9 +92,20 @@ that builds its value from several `request.app.state` entries is that shape too
 """
     valid = (
         # Request data on request.state, data and settings on app.state, and the providers that hand services
-        # on; lookups by class that are no service location: a module's function, the app's exception handlers.
+        # on; lookups by class that are no service location: a module's function, the app's exception handlers;
+        # a library's configuration read from its module (`lib.cache`, set at start-up).
         Valid({
             "app/__init__.py": "",
+            "app/lib.py": "cache = None\ndef complete(prompt: str) -> str:\n    return prompt\n",
+            "app/startup.py": "import httpx\nfrom app import lib\ndef configure():\n    lib.cache = httpx.Client()\n",
+            "app/routes.py": """\
+from fastapi import APIRouter
+from app import lib
+router = APIRouter()
+@router.get("/cached")
+def cached(key: str):
+    return lib.cache.get(key)
+""",
             "app/source_utils.py": "def resolve(cls):\n    return cls.__name__\n",
             "app/main.py": """\
 from contextlib import asynccontextmanager
@@ -454,7 +465,7 @@ def read(service: Service = Depends()):
                     if on_request_path(facts, function):
                         message = self.provider_call_message(resolver, function, lookup, ctx)
                 elif lookup.kind == "state":
-                    if self.reads_app_state(resolver, graph, facts, function, lookup, ctx) and \
+                    if self.reads_app_state(resolver, graph, facts, function, lookup, ctx, on_request_path) and \
                             states.app_kind(lookup.name) == "service":
                         message = (f"reads {render(lookup.receiver)}.{lookup.name} at request time; declare it as a "
                                    "dependency (one provider that returns it) and inject it with Depends")
@@ -621,15 +632,17 @@ def read(service: Service = Depends()):
         return found
 
     @staticmethod
-    def reads_app_state(resolver, graph, facts, function, lookup, ctx) -> bool:
+    def reads_app_state(resolver, graph, facts, function, lookup, ctx, on_request_path) -> bool:
+        """A read of the app's state that locates a service: through the global app object anywhere but the
+        composition root, or through a request parameter in code the request path runs (not a provider)."""
         root = lookup.receiver
         while hasattr(root, "value"):
             root = root.value
         sym = resolver.resolve(root, ctx)
         if isinstance(sym, VarSym) and resolver.built_by(sym) in FASTAPI_APP:
             return True  # the global app object, read from request-time code
-        if not isinstance(sym, ParamSym):
-            return False
+        if not isinstance(sym, ParamSym) or not on_request_path(facts, function):
+            return False  # a request handed to code FastAPI does not reach (a tool an LLM calls, a script)
         parameter = next((p for p in function.parameters if p.name == sym.name), None)
         if parameter is None:
             return False
@@ -755,13 +768,13 @@ class StateValues:
         return self._kind("app", name, self.app.get(name, []))
 
     def request_kind(self, name: str) -> str:
-        return self._kind("request", name, self.request.get(name, []))
+        return self._kind("request", name, self.request.get(name, []), callables=False)
 
-    def _kind(self, table: str, name: str, values: list[tuple]) -> str:
+    def _kind(self, table: str, name: str, values: list[tuple], callables: bool = True) -> str:
         """`service` when any write puts a service there, else the one kind every write agrees on."""
         key = (table, name)
         if key not in self._kinds:
-            kinds = {value_kind(self.resolver, value, ctx) for value, ctx in values}
+            kinds = {value_kind(self.resolver, value, ctx, callables=callables) for value, ctx in values}
             if "service" in kinds:
                 self._kinds[key] = "service"
             else:
@@ -830,6 +843,10 @@ class Holders:
             own = self.proxies[holder]
             return holder if read.used_as_object and read.attribute not in own and not read.attribute.startswith(
                 "_") else None
-        if holder in self.carried and read.attribute in self.carried[holder]:
+        if holder in self.carried and read.attribute in self.carried[holder] and self._namespace(holder):
             return holder
         return None
+
+    def _namespace(self, holder: str) -> bool:
+        """An object holder, or a module that is a namespace of variables (see `is_namespace_module`)."""
+        return not self.index.has_module(holder) or is_namespace_module(self.index.facts(holder))

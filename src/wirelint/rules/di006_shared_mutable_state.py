@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from ..analyzer.models import GlobalWrite, Location, ModuleFacts
 from ..analyzer.resolve import FASTAPI_APP, FASTAPI_ROUTER, Ctx, ModuleSym, VarSym
+from ..analyzer.values import is_namespace_module
 from .base import Invalid, Related, Rule, Valid, register
 from .request_path import follow_calls, module_prefixes, request_data, request_path_functions
 
@@ -25,8 +26,9 @@ reports each state object once, at its definition, with the writes as related lo
 It leaves alone what is per process by nature or recomputable: one-time initialisation
 (`global _db; if _db is None: _db = make()`), sets of running tasks, locks, futures and other in-process
 objects, memo caches and seen-sets (the function looks up the state it writes), state named a cache or a registry (in its
-name or its module's), the app's own `app.state`, constants and counters, and writes that store nothing
-derived from the request. Test code and start-up code are not request paths.
+name or its module's), the app's own `app.state`, a library's module attributes (`litellm.cache = ...` is its
+configuration; a module that only holds variables is a state holder and counts), constants and counters, and
+writes that store nothing derived from the request. Test code and start-up code are not request paths.
 
 ## Why is this bad?
 The state lives in one process. Behind `uvicorn --workers 4` or several replicas, the next request of the same
@@ -111,10 +113,14 @@ async def submit(item: str):
         Valid({
             "app/__init__.py": "",
             "app/state.py": "model = None\n",
+            "app/lib.py": "public_groups: list[str] = []\ndef complete(prompt: str) -> str:\n    return prompt\n",
             "app/main.py": """\
 from fastapi import FastAPI
-from app import state
+from app import lib, state
 app = FastAPI()
+@app.post("/admin/public")
+def set_public(groups: list[str]):
+    lib.public_groups = groups  # a library's configuration, not a holder of state
 _created_at_cache: dict[str, float] = {}
 _handler_registry: dict[str, str] = {}
 @app.post("/login/{org}")
@@ -308,7 +314,8 @@ def token(code: str = Form(...)):
         state: tuple[str, str] | None = None
         if isinstance(sym, ModuleSym) and rest and resolver.modules.has_module(sym.name):
             module = resolver.modules.canonical(sym.name)  # `state.telemetry += ...`: a module used as a holder
-            if rest.split(".", 1)[0] in resolver.modules.facts(module).scopes[""].bindings:
+            owner = resolver.modules.facts(module)
+            if rest.split(".", 1)[0] in owner.scopes[""].bindings and is_namespace_module(owner):
                 state = (module, rest)
         elif isinstance(sym, VarSym) and sym.scope == "" and not sym.in_class:
             if rest:  # an attribute of a module-level object: mutable when something mutates it
