@@ -5,6 +5,7 @@ with injected constructors, wiring); the rest is the bulk of a real codebase: mo
 HTTP clients, scripts and constants. Deterministic for a given seed. Every file is checked with `ast.parse`.
 
     python bench/generate.py --lines 300000 --out bench/.work/project
+    python bench/generate.py --dense --lines 100000 --out bench/.work/dense   # only DI modules
 """
 
 from __future__ import annotations
@@ -25,8 +26,9 @@ TYPES = ["int", "str", "float", "bool"]
 
 
 class Generator:
-    def __init__(self, seed: int) -> None:
+    def __init__(self, seed: int, dense: bool = False) -> None:
         self.rng = random.Random(seed)
+        self.dense = dense  # only the modules DI needs: routers, providers, services, containers, and models
         self.files: dict[str, str] = {}
         self.di_modules: set[str] = set()
         self.models: list[tuple[str, str]] = []  # (module, class) of plain model/service classes
@@ -289,6 +291,8 @@ class Generator:
                 ("models_extra", self.model_module), ("utils_extra", self.util_module),
             ]
             produced: dict[str, str] = {}
+            if self.dense:  # every module declares routes, providers, services or containers (models stay: they
+                plain = plain[:2]  # are what the DI modules import)
             for name, make in plain:
                 produced[f"{folder}/{name}.py"] = make(domain, number)
             models_module = f"{package}.models"
@@ -306,7 +310,7 @@ class Generator:
                 self.files[path] = source
                 total += source.count("\n")
             # 3 DI modules next to 8 plain ones and the package __init__: 3 more plain modules make about 1 in 5.
-            for extra in range(3):
+            for extra in range(0 if self.dense else 3):
                 path = f"{folder}/helpers{extra}.py"
                 self.files[path] = self.rng.choice([self.util_module, self.constants_module, self.script_module])(
                     domain, number * 10 + extra)
@@ -323,8 +327,8 @@ class Generator:
         self.di_modules.add("bigapp/main.py")
 
 
-def generate(lines: int, seed: int, out: Path) -> dict:
-    generator = Generator(seed)
+def generate(lines: int, seed: int, out: Path, dense: bool = False) -> dict:
+    generator = Generator(seed, dense)
     generator.build(lines)
     if out.exists():
         shutil.rmtree(out)
@@ -349,8 +353,9 @@ def main() -> None:
     parser.add_argument("--lines", type=int, default=300_000)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--out", type=Path, default=Path(__file__).parent / ".work" / "project")
+    parser.add_argument("--dense", action="store_true", help="DI-dense: every module declares routes or providers")
     args = parser.parse_args()
-    stats = generate(args.lines, args.seed, args.out)
+    stats = generate(args.lines, args.seed, args.out, args.dense)
     print(f"{stats['files']} files, {stats['lines']} lines, {stats['di_modules']} DI modules, "
           f"{stats['routers']} routers -> {args.out}")
 
