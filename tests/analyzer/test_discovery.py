@@ -1,4 +1,4 @@
-"""Module names as Python finds them, the byte prefilter, and the top-level scan."""
+"""Which files are analyzed, and their module names as Python finds them."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from wirelint.analyzer.discovery import DiscoveryError, SourceFile, discover, might_matter, scan_top_level
+from wirelint.analyzer.discovery import DiscoveryError, discover
 
 
 def touch(root: Path, *relatives: str) -> None:
@@ -39,44 +39,6 @@ def test_missing_path_is_an_error(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     with pytest.raises(DiscoveryError, match="path does not exist: nope"):
         discover(["nope"])
-
-
-@pytest.mark.parametrize(
-    "source, expected",
-    [
-        (b"from fastapi import Depends\n", True),
-        (b"x = Security\n", True),
-        (b"    @router.get('/x')\n", True),
-        (b"@app.websocket('/ws')\n", True),
-        (b"import requests\nrequests.get('/x')\n", False),
-        (b"class User:\n    name: str\n", False),
-    ],
-)
-def test_prefilter(source, expected):
-    assert might_matter(source) is expected
-
-
-def test_top_level_scan_reads_names_and_imports():
-    text = (
-        "import os, a.b as ab\nfrom . import sibling\nfrom ..pkg import (\n    one,\n    two as deux,  # c\n)\n"
-        "from x import *\nclass User:\n    def inner(self): pass\nasync def run():\n    pass\nLIMIT: int = 3\n"
-        "def helper(): pass\n"
-    )
-    facts = scan_top_level(SourceFile(Path("/p/app/sub/mod.py"), "app/sub/mod.py", "app.sub.mod", False), text)
-    bindings = {name: (b.kind, b.target) for name, b in facts.scopes[""].bindings.items()}
-    assert bindings == {
-        "os": ("import_module", "os"),
-        "ab": ("import_module", "a.b"),
-        "sibling": ("import", "app.sub.sibling"),
-        "one": ("import", "app.pkg.one"),
-        "deux": ("import", "app.pkg.two"),
-        "User": ("class", "User"),
-        "run": ("function", "run"),
-        "LIMIT": ("assign", ""),
-        "helper": ("function", "helper"),
-    }
-    assert facts.scopes[""].star_imports == ("x",)
-    assert facts.complete is False
 
 
 def test_git_info_exclude_applies_under_every_gitignore(tmp_path, monkeypatch):

@@ -1,81 +1,20 @@
-"""Positions: the anchored replay gives the same starts as replaying code generation over the whole module."""
+"""Source before the collectors see it: generated data literals emptied, newer syntax rewritten, same positions."""
 
 from __future__ import annotations
 
 import ast
+import sys
 from pathlib import Path
 
 import libcst as cst
 import pytest
 
-from wirelint.analyzer.collectors import _POSITIONED
-from wirelint.analyzer.parsing import anchored_positions, decode_source, positions_of
+from wirelint.analyzer.models import FormattedStringExpr, NameExpr, StringExpr, SubscriptExpr
+from wirelint.analyzer.newer_syntax import rewrite
+from wirelint.analyzer.collectors import collect_module
+from wirelint.analyzer.parsing import without_data_literals
 
-TRICKY = '''\
-import fastapi; from fastapi import Depends, APIRouter
-router = APIRouter(prefix="/x",
-                   dependencies=[Depends(lambda: 1),
-                                 Depends(  (lambda: 2)  )])
-class Base: pass
-@( router.get )("/a")
-async def a(x=Depends(lambda: 1), *args, y: int = 0, **kwargs): return 1
-class Service(Base, metaclass=type):
-    field: int = Depends(lambda: 3)
-    def __init__(self, db=Depends(lambda: 4)):
-        if db: pass
-        elif db is None:
-            app = fastapi.FastAPI(dependencies=[Depends(lambda: 5)])
-        else:
-            pass
-        try:
-            x = 1
-        except* ValueError:
-            pass
-        match db:
-            case 1:
-                router.include_router(APIRouter(),
-                                      prefix="/y")
-            case _:
-                return lambda q=Depends(lambda: 6): q
-def factory(
-    a,
-    /,
-    b=Depends(
-        lambda: 7
-    ),
-):
-    with open("f") as h, open("g"):
-        for item in h: router.add_api_route("/z", factory)
-    return (lambda: 8)
-'''
-
-
-def spans_equal(source: str) -> int:
-    module = cst.parse_module(source)
-    full = positions_of(module, _POSITIONED)
-    anchored = anchored_positions(module, ast.parse(source), _POSITIONED)
-    # Starts agree everywhere; definitions end where Python's tree says (before the trailing newline).
-    assert {key: value[:2] for key, value in anchored.items()} == {key: full[key][:2] for key in anchored}
-    return len(anchored)
-
-
-def test_tricky_syntax():
-    assert spans_equal(TRICKY) == 41
-
-
-@pytest.mark.parametrize("path", sorted(Path(__file__).resolve().parents[2].joinpath("sample_app").rglob("*.py")),
-                         ids=lambda path: path.name)
-def test_sample_app_files(path):
-    spans_equal(decode_source(path.read_bytes()))
-
-
-def test_crlf_and_tabs():
-    spans_equal("from fastapi import Depends\r\nclass A:\r\n\tdef f(self,\r\n\t      x=Depends(lambda: 1)):\r\n\t\treturn x\r\n")
-
-
-# --- generated data literals: emptied before libcst sees them, every other position unchanged --------------
-
-from wirelint.analyzer.parsing import without_data_literals  # noqa: E402
+# --- generated data literals: emptied, every other position unchanged -------------------------------------
 
 ROWS = "".join(f"    ({n}, 'row é {n}', {n * 0.5}, -{n}, None, b'x'),\r\n" for n in range(1200))
 
@@ -143,10 +82,6 @@ def test_a_generated_data_module_is_analyzed_and_its_findings_kept(tmp_path):
 
 # --- syntax newer than the running interpreter -------------------------------------------------------------
 
-import sys  # noqa: E402
-
-from wirelint.analyzer.parsing import ast_despite_newer_syntax  # noqa: E402
-
 NEWER = '''\
 from fastapi import Request
 type Name = str
@@ -175,18 +110,44 @@ ITEMS = []
 '''
 
 
-@pytest.mark.skipif(sys.version_info >= (3, 12), reason="this interpreter parses PEP 695 and PEP 701 itself")
-def test_statements_python_cannot_parse_become_pass_and_the_rest_keeps_its_lines():
-    tree, replaced = ast_despite_newer_syntax(NEWER, cst.parse_module(NEWER))
-    # The innermost statements: the type alias, the f-string's `return`, and the `try` with `except A, B`.
-    assert replaced == (2, 14, 18)
-    assert [(type(s).__name__, getattr(s, "name", ""), s.lineno) for s in tree.body] == [
-        ("ImportFrom", "", 1), ("Pass", "", 2), ("ClassDef", "Repo", 5), ("FunctionDef", "label", 13),
+def test_newer_syntax_is_rewritten_on_the_same_lines_and_columns():
+    result = rewrite(NEWER, cst.parse_module(NEWER))
+    assert result.unanalysed_lines == ()
+    lines = result.source.splitlines()
+    assert len(lines) == len(NEWER.splitlines())
+    assert lines[1] == "Name      = str"  # a type statement, recorded as one
+    assert lines[4] == "class Repo        (object):"  # the type parameters are spaces
+    assert lines[13] == '    return (  items["a"],)'  # an f-string as the tuple of its expressions
+    assert lines[19] == "    except(ValueError,TypeError):"
+    changed = {1, 4, 13, 19}
+    assert [line for number, line in enumerate(lines) if number not in changed] == [
+        line for number, line in enumerate(NEWER.splitlines()) if number not in changed]
+    assert result.aliases == {(2, 0)} and list(result.strings) == [(14, 11, 14, 26)]
+    assert [(type(s).__name__, getattr(s, "name", ""), s.lineno) for s in result.tree.body] == [
+        ("ImportFrom", "", 1), ("Assign", "", 2), ("ClassDef", "Repo", 5), ("FunctionDef", "label", 13),
         ("FunctionDef", "tolerant", 17), ("Assign", "", 24)]
-    assert len(tree.body[3].decorator_list) == 2 and type(tree.body[3].body[0]).__name__ == "Pass"
-    assert [type(s).__name__ for s in tree.body[4].body] == ["Pass"]
-    (method,) = tree.body[2].body
+    (method,) = result.tree.body[2].body
     assert (method.name, method.body[0].lineno, method.body[0].value.col_offset) == ("read", 7, 15)
+
+
+def test_a_module_with_newer_syntax_keeps_its_facts():
+    from wirelint.analyzer.collectors import collect_module
+
+    facts = collect_module("m", "m.py", NEWER.encode(), False)
+    assert facts.parse_error is None and facts.unanalysed_lines == ()
+    assert facts.scopes[""].bindings["Name"].kind == "type_statement"
+    assert facts.functions["label"].returns == (  # libcst's reading of the f-string
+        FormattedStringExpr((SubscriptExpr(NameExpr("items"), (StringExpr("a"),)),)),)
+    assert [(lookup.function, lookup.name) for lookup in facts.lookups] == [("Repo.read", "repo")]
+    assert facts.functions["tolerant"].returns[0].text == "Integer"  # `try` with `except A, B` kept
+
+
+def test_byte_columns_of_a_rewritten_line_count_the_original():
+    source = 'def f(request):\n    return f"é {request.app.state.x["k"]}"\n'
+    from wirelint.analyzer.collectors import collect_module
+
+    (lookup,) = collect_module("m", "m.py", source.encode(), False).lookups
+    assert (lookup.line, lookup.column) == (2, 1 + len('    return f"é {'.encode()))  # Python's byte columns
 
 
 @pytest.mark.skipif(sys.version_info >= (3, 12), reason="this interpreter parses PEP 695 and PEP 701 itself")
@@ -210,14 +171,64 @@ def test_a_module_with_newer_syntax_keeps_its_request_time_findings(tmp_path, mo
 
 def test_source_python_parses_is_returned_as_it_is():
     source = "import os\nx = 1\n"
-    tree, replaced = ast_despite_newer_syntax(source, cst.parse_module(source))
-    assert replaced == () and ast.dump(tree) == ast.dump(ast.parse(source))
+    result = rewrite(source, cst.parse_module(source))
+    assert result.source == source and result.unanalysed_lines == ()
+    assert ast.dump(result.tree) == ast.dump(ast.parse(source))
 
 
-@pytest.mark.skipif(sys.version_info >= (3, 12), reason="this interpreter parses PEP 701 itself")
-def test_a_definition_python_cannot_parse_goes_with_its_decorators():
-    source = ('x = 1\n\n\n@app.get(\n    "/a")\n@other\ndef f(x=f"{a["b"]}"):\n    return x\n\n\n'
+def test_what_cannot_be_rewritten_becomes_pass_and_its_lines_are_reported():
+    # `{a, b[...]}` right before the closing quote: no room for the parentheses a bare tuple needs
+    source = ('x = 1\n\n\n@app.get(\n    "/a")\n@other\ndef f(x=f"{a, b["b"]}"):\n    return x\n\n\n'
               'def g(request):\n    return request.app.state.y\n')
-    tree, replaced = ast_despite_newer_syntax(source, cst.parse_module(source))
-    assert replaced == (7,)
-    assert [(type(s).__name__, s.lineno) for s in tree.body] == [("Assign", 1), ("Pass", 4), ("FunctionDef", 11)]
+    result = rewrite(source, cst.parse_module(source))
+    assert result.unanalysed_lines == (4, 5, 6, 7, 8)  # the definition goes with its decorators
+    assert [(type(s).__name__, s.lineno) for s in result.tree.body] == [("Assign", 1), ("Pass", 4), ("FunctionDef", 11)]
+    from wirelint.analyzer.collectors import collect_module
+
+    facts = collect_module("m", "m.py", source.encode(), False)
+    assert facts.unanalysed_lines == (4, 5, 6, 7, 8) and sorted(facts.functions) == ["g"]
+    assert [lookup.function for lookup in facts.lookups] == ["g"]
+
+
+def test_data_blocks_are_blanked_on_the_text_before_any_parse(monkeypatch):
+    from wirelint.analyzer import parsing
+
+    monkeypatch.setattr(parsing, "_BLOCK_FILE_CHARS", 10)
+    monkeypatch.setattr(parsing, "_DATA_LITERAL_CHARS", 10)
+    source = ("ROWS = [\n    (1, 'a # b', 0.5, None),\n    (2, \"c\", -1e3, True),\n]\n"
+              "CODES: dict[str, int] = {\n    'x': 1,\n    'y': 2,\n}\n"
+              "CALLS = [\n    make(1),\n    make(2),\n]\n"
+              "NAMES = [\n    ADMIN,\n    USER,\n]\n")
+    assert parsing.without_data_blocks(source) == (
+        "ROWS = [\n\n\n]\nCODES: dict[str, int] = {\n\n\n}\n"
+        "CALLS = [\n    make(1),\n    make(2),\n]\nNAMES = [\n    ADMIN,\n    USER,\n]\n")
+
+
+def test_a_generated_data_module_keeps_its_facts_and_lines(monkeypatch):
+    from wirelint.analyzer import parsing
+
+    monkeypatch.setattr(parsing, "_BLOCK_FILE_CHARS", 10)
+    monkeypatch.setattr(parsing, "_DATA_LITERAL_CHARS", 10)
+    source = ("from fastapi import Depends\nROWS = [\n" + "    (1, 'x'),\n" * 50 + "]\n"
+              "def lookup(key: int, db=Depends(lambda: ROWS)):\n    return db[key]\n")
+    facts = collect_module("m", "m.py", source.encode(), False)
+    assert facts.line_count == 55
+    assert facts.functions["lookup"].location.line == 54
+    assert facts.scopes[""].bindings["ROWS"].kind == "assign"
+
+
+def test_unanalysed_lines_are_reported_as_a_warning(analyze_project):
+    from wirelint.rules import run_rules
+    from wirelint.rules.di000_parse_error import ParseError
+
+    source = ('x = 1\n\n\n@app.get(\n    "/a")\n@other\ndef f(x=f"{a, b["b"]}"):\n    return x\n')
+    index = analyze_project({"app/m.py": source})
+    findings = run_rules(index, [ParseError()])
+    if sys.version_info >= (3, 12):  # this Python parses it: nothing is left out
+        assert findings == []
+        return
+    assert [(f.code, f.severity, f.location.path, f.location.line, f.location.end_line, f.message)
+            for f in findings] == [
+        ("DI000", "warning", "app/m.py", 4, 8, "lines 4-8 of app/m.py use syntax newer than this Python (3.11) "
+         "that wirelint cannot rewrite: the statements there are not analyzed; run wirelint on the Python the "
+         "project targets")]

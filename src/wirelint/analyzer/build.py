@@ -87,19 +87,19 @@ class GraphBuilder:
         self.sites: list[DependencySite] = []
         self.containers = ContainerWiring(self)
         self._calls_by_name: dict[str, list[tuple[Ctx, CallExpr]]] | None = None
-        # Modules parsed up front; modules the resolver parses on demand later do not declare routes.
-        self._complete = [
+        self._analyzed = [
             facts for facts in (source.facts(name) for name in sorted(source.module_names()))
-            if facts is not None and facts.complete and facts.parse_error is None
+            if facts is not None and facts.parse_error is None
         ]
 
-    def complete_modules(self) -> list[ModuleFacts]:
-        return self._complete
+    def analyzed_modules(self) -> list[ModuleFacts]:
+        """Every module that parsed, by name."""
+        return self._analyzed
 
     # --- objects -----------------------------------------------------------------------------------------
 
     def find_objects(self) -> None:
-        for facts in self.complete_modules():
+        for facts in self.analyzed_modules():
             for scope in facts.scopes.values():
                 if scope.is_class:
                     continue
@@ -183,7 +183,7 @@ class GraphBuilder:
         id; the callee is resolved only through names and modules, never through instances' attributes."""
         if self._calls_by_name is None:
             self._calls_by_name = {}
-            for facts in self.complete_modules():
+            for facts in self.analyzed_modules():
                 for scope, call in facts.calls:
                     called = getattr(call.func, "attr", None) or getattr(call.func, "name", None)
                     if called:
@@ -220,7 +220,7 @@ class GraphBuilder:
         return result or [base]
 
     def attach_routes(self) -> None:
-        for facts in self.complete_modules():
+        for facts in self.analyzed_modules():
             for route in facts.routes:
                 for ctx in self.contexts(facts.module, route.scope, [route.router]):
                     self.attach_route(facts, route, ctx)
@@ -396,7 +396,7 @@ class GraphBuilder:
 
     def seed_declarations(self) -> None:
         """Project functions and classes that declare dependencies, mounted or not."""
-        for facts in self.complete_modules():
+        for facts in self.analyzed_modules():
             for function in facts.functions.values():
                 if function.is_lambda or "<locals>" in function.qualname:
                     continue

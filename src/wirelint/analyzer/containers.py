@@ -217,7 +217,7 @@ def body_ctx(resolver: Resolver, expr: Expr | None, decl: ProviderDecl) -> Ctx:
     root = expr
     while isinstance(root, (AttributeExpr, CallExpr, SubscriptExpr)):
         root = root.func if isinstance(root, CallExpr) else root.value
-    facts = resolver.modules.facts(decl.ctx.module, complete=True)
+    facts = resolver.modules.facts(decl.ctx.module)
     scope = facts.scopes.get(decl.ctx.scope) if facts is not None else None
     if isinstance(root, NameExpr) and scope is not None:
         binding = scope.bindings.get(root.name)
@@ -348,7 +348,7 @@ class ContainerWiring:
             found.setdefault(container, {}).setdefault(key_id, []).append(
                 LagomBinding(container, key_id, key, value, ctx, location))
 
-        for facts in self.builder.complete_modules():
+        for facts in self.builder.analyzed_modules():
             if facts.is_test:
                 continue  # a test's override of a binding is not the application's wiring
             for item in facts.item_assignments:
@@ -542,7 +542,7 @@ class ContainerWiring:
 
     def declared_providers(self) -> list[ProviderDecl]:
         if self._declared is None:  # once: every `Provide["name"]` searches them
-            self._declared = declared_providers(self.resolver, self.builder.complete_modules())
+            self._declared = declared_providers(self.resolver, self.builder.analyzed_modules())
         return self._declared
 
     def provider_node(self, decl: ProviderDecl) -> str:
@@ -749,7 +749,7 @@ class ContainerWiring:
         return None
 
     def compositions(self) -> None:
-        for facts in self.builder.complete_modules():
+        for facts in self.builder.analyzed_modules():
             if not facts.compositions or facts.is_test:
                 continue
             roots: dict[str, bool] = {}

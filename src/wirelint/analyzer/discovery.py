@@ -1,14 +1,9 @@
-"""Which files, which module names, and which files can matter at all.
+"""Which files, and which module names.
 
 Module names come from package roots, as Python finds them: walk up from the file while the folder has an
 `__init__.py`. A folder without one that sits under an analyzed root is also reachable as a namespace package
 when that root is on `sys.path` (`uvicorn app.main:app` run from the root), so such files get that dotted name
 as an alias for import resolution.
-
-Most files of a FastAPI project never mention FastAPI. A byte-level look (`might_matter`) decides which files
-are parsed with libcst; the others get a light scan of their top-level names (`scan_top_level`), enough to
-follow re-exports and to know that a name is a class or a function; the resolver parses them fully on demand
-when it needs more.
 """
 
 from __future__ import annotations
@@ -17,27 +12,15 @@ import errno
 import os
 import re
 import stat
-import warnings
 from dataclasses import dataclass
 from fnmatch import fnmatch
 from functools import lru_cache
 from pathlib import Path
 
-from .lookups import body_lookups, has_strong_lookup_hint
-from .overrides import is_test_module, test_facts
-from .models import AttributeExpr, Binding, ModuleFacts, NameExpr, ScopeFacts, SequenceExpr
 
 SKIPPED_DIRS = frozenset(
     {"__pycache__", "node_modules", "venv", "env", "build", "dist", "site-packages", "__pypackages__"}
 )
-
-_MATTERS_WORDS = (
-    b"fastapi", b"Depends", b"Security", b"APIRouter", b"include_router", b"add_api_route", b"api_route",
-    b"dependency_overrides", b"lagom", b"dependency_injector",
-)
-# Route decorators on objects whose definition lives elsewhere (`@router.get(...)` with `router` imported).
-_ROUTE_DECORATOR_RE = re.compile(rb"@[\w.]+\.(?:get|post|put|patch|delete|head|options|trace|websocket)\(")
-
 
 class DiscoveryError(Exception):
     """A path given by the user does not exist or is not Python source."""
@@ -63,13 +46,6 @@ def read_source(path: Path) -> bytes:
         if not stat.S_ISREG(os.fstat(descriptor).st_mode):
             raise OSError(errno.EINVAL, "not a regular file", str(path))
         return handle.read()
-
-
-def might_matter(data: bytes) -> bool:
-    """Whether a file can declare or use FastAPI dependency injection (cheap, conservative)."""
-    if any(word in data for word in _MATTERS_WORDS):
-        return True
-    return b"@" in data and _ROUTE_DECORATOR_RE.search(data) is not None
 
 
 ROOT_MARKERS = ("pyproject.toml", "setup.cfg", ".git")
@@ -303,145 +279,3 @@ def resolve_relative(module: str, is_package: bool, level: int, name: str | None
     if name:
         return f"{base}.{name}" if base else name
     return base
-
-
-
-# --- the light scan ----------------------------------------------------------------------------------------
-
-_TOP_LEVEL_RE = re.compile(
-    r"^(?:"
-    r"(?P<def>(?:async[ \t]+)?def[ \t]+(?P<def_name>\w+))"
-    r"|(?P<class>class[ \t]+(?P<class_name>\w+)(?:[ \t]*\((?P<bases>[^()]*)\))?)"
-    r"|(?P<from>from[ \t]+(?P<dots>\.*)[ \t]*(?P<source>[\w.]*)[ \t]+import[ \t]+"
-    r"(?P<names>\([^)]*\)|(?:[^\n\\]|\\\n)*))"
-    r"|(?P<import>import[ \t]+(?P<modules>[^\n#;]+))"
-    r"|(?P<assign>(?P<assign_name>[A-Za-z_]\w*)[ \t]*(?::[^=\n]+)?=(?!=)[ \t]*"
-    r"(?:(?P<callee>[A-Za-z_][\w.]*)[ \t]*\()?)"
-    r")",
-    re.MULTILINE,
-)
-
-
-_DOTTED_RE = re.compile(r"[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*")
-# What `overrides.is_test_code` looks for, without parsing: `import pytest`, or a `def test_*` (at module level
-# or in a class) followed, before the next definition at the same level, by an `assert`.
-_TEST_CODE_RE = re.compile(r"^(?:import[ \t]+pytest\b|from[ \t]+pytest\b"
-                           r"|([ \t]*)(?:async[ \t]+)?def[ \t]+test\w*\((?:(?!\n\1\S)[\s\S])*?\n\1[ \t]+assert\b)",
-                           re.MULTILINE)
-
-
-def _dotted_expr(text: str) -> NameExpr | AttributeExpr:
-    first, *rest = text.split(".")
-    expr: NameExpr | AttributeExpr = NameExpr(first)
-    for attr in rest:
-        expr = AttributeExpr(expr, attr)
-    return expr
-
-
-def scan_top_level(source_file: SourceFile, text: str) -> ModuleFacts:
-    """Top-level names of a module without parsing it: imports (with targets), defs, classes, assignments."""
-    with warnings.catch_warnings():  # the few `ast.parse` calls below: Python's warnings about the code are not ours
-        warnings.simplefilter("ignore")
-        return _scan_top_level(source_file, text)
-
-
-def _scan_top_level(source_file: SourceFile, text: str) -> ModuleFacts:
-    is_test = is_test_module(source_file.display) or _TEST_CODE_RE.search(text) is not None
-    bindings: dict[str, Binding] = {}
-    stars: list[str] = []
-    last_offset, last_line = 0, 1
-    for match in _TOP_LEVEL_RE.finditer(text):
-        if match["def"]:
-            bindings[match["def_name"]] = Binding("function", target=match["def_name"])
-        elif match["class"]:
-            bases = tuple(
-                _dotted_expr(part.strip())
-                for part in (match["bases"] or "").split(",")
-                if part.strip() and "=" not in part and _DOTTED_RE.fullmatch(part.strip())
-            )
-            bindings[match["class_name"]] = Binding("class", target=match["class_name"], value=SequenceExpr(bases))
-        elif match["assign"]:
-            callee = match["callee"]
-            line = text.count("\n", last_offset, match.start()) + last_line
-            last_offset, last_line = match.start(), line
-            bindings[match["assign_name"]] = Binding(
-                "assign", line=line, callee=_dotted_expr(callee) if callee and _DOTTED_RE.fullmatch(callee) else None
-            )
-        elif match["import"]:
-            for item in match["modules"].split(","):
-                words = item.split()
-                if len(words) == 3 and words[1] == "as":
-                    bindings[words[2]] = Binding("import_module", target=words[0])
-                elif len(words) == 1:
-                    top = words[0].split(".")[0]
-                    bindings[top] = Binding("import_module", target=top)
-        else:
-            level = len(match["dots"])
-            source = match["source"]
-            if level:
-                source = resolve_relative(source_file.module, source_file.is_package, level, source or None)
-            names = re.sub(r"#[^\n]*", "", match["names"]).replace("\\\n", " ").strip().strip("()")
-            for item in names.split(","):
-                words = item.split()
-                if words == ["*"]:
-                    stars.append(source)
-                elif len(words) == 1 and words[0].isidentifier():
-                    bindings[words[0]] = Binding("import", target=f"{source}.{words[0]}" if source else words[0])
-                elif len(words) == 3 and words[1] == "as":
-                    bindings[words[2]] = Binding("import", target=f"{source}.{words[0]}" if source else words[0])
-    return ModuleFacts(
-        module=source_file.module,
-        path=source_file.display,
-        is_package=source_file.is_package,
-        functions={},
-        classes={},
-        scopes={"": ScopeFacts("", None, bindings, tuple(stars))},
-        routes=(),
-        includes=(),
-        line_count=text.count("\n"),
-        complete=False,
-        lookups=body_lookups(text) if has_strong_lookup_hint(text) else (),
-        tests=test_facts(text) if is_test else None,
-        is_test=is_test,
-        widest_constructor=widest_constructor(text) if "__init__" in text else 0,
-    )
-
-
-_INIT_RE = re.compile(r"\bdef\s+__init__\s*\(")
-_OPENERS, _CLOSERS = "([{", ")]}"
-
-
-def widest_constructor(text: str) -> int:
-    """The most annotated parameters (`name: Type`) in any `def __init__(...)` of `text`, found without
-    parsing: parameters are the top-level comma-separated parts of the balanced parentheses."""
-    widest = 0
-    for match in _INIT_RE.finditer(text):
-        depth, part_has_colon, count, position = 0, False, 0, match.end()
-        quote = None
-        while position < len(text):
-            character = text[position]
-            position += 1
-            if quote:
-                if character == "\\":
-                    position += 1
-                elif character == quote:
-                    quote = None
-            elif character in "'\"":
-                quote = character
-            elif character == "#":
-                newline = text.find("\n", position)
-                position = len(text) if newline < 0 else newline
-            elif character in _OPENERS:
-                depth += 1
-            elif character in _CLOSERS:
-                if depth == 0:
-                    break
-                depth -= 1
-            elif depth == 0 and character == ",":
-                count += part_has_colon
-                part_has_colon = False
-            elif depth == 0 and character == ":":
-                part_has_colon = True
-        count += part_has_colon
-        widest = max(widest, count)
-    return widest

@@ -1,8 +1,7 @@
 """Run-time lookups in function bodies (`registry.resolve(Notifier)`, `container[Repo]`, `request.app.state.x`).
 
-They are read from Python's own tree: it is several times cheaper to build than libcst's and carries positions,
-and the bodies of functions are where most of a module's code is. Only modules whose text shows a candidate
-pay for it. No libcst here: top-level scans use this too.
+They are read from Python's own tree, the one the collectors share. Only modules whose text shows a candidate
+pay for the walk.
 """
 
 from __future__ import annotations
@@ -55,18 +54,6 @@ def ast_expr(node: ast.expr) -> Expr | None:
     return None
 
 
-# In modules that never mention FastAPI only the unusual shapes are worth a parse: plain `.get(name)` and
-# subscripts are everywhere in ordinary code.
-_STRONG_HINT_RE = re.compile(
-    r"\.(?:" + "|".join(sorted(LOOKUP_METHODS - {"get"})) + r")\(|\.get\(\s*[A-Z][\w.]*\s*\)|\bapp\.state\."
-    r"|(?i:container)\w*\.\w+\(\s*\)"
-)
-
-
-def has_strong_lookup_hint(source: str) -> bool:
-    return _STRONG_HINT_RE.search(source) is not None
-
-
 def body_lookups(source: str, tree: ast.Module | None = None) -> tuple[LookupFacts, ...]:
     """Run-time lookups in function bodies (see LookupFacts); empty unless the text shows a candidate."""
     if not _has_hint(source):
@@ -79,16 +66,17 @@ def body_lookups(source: str, tree: ast.Module | None = None) -> tuple[LookupFac
     found: list[LookupFacts] = []
 
     def visit(node: ast.AST, function: str, prefix: str) -> None:
-        for child in ast.iter_child_nodes(node):
+        visit_all(_children(node), function, prefix)
+
+    def visit_all(children, function: str, prefix: str) -> None:
+        for child in children:
             if isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef)):
                 qualname = f"{prefix}{child.name}"
                 for default in child.args.defaults + [d for d in child.args.kw_defaults if d is not None]:
                     visit(default, function, prefix)
-                for statement in child.body:
-                    visit_statement(statement, qualname, f"{qualname}.<locals>.")
+                visit_all(child.body, qualname, f"{qualname}.<locals>.")
             elif isinstance(child, ast.ClassDef):
-                for statement in child.body:
-                    visit_statement(statement, function, f"{prefix}{child.name}.")
+                visit_all(child.body, function, f"{prefix}{child.name}.")
             elif isinstance(child, ast.AnnAssign):  # the annotation is a type, not a lookup
                 for part in (child.target, child.value):
                     if part is not None:
@@ -97,10 +85,6 @@ def body_lookups(source: str, tree: ast.Module | None = None) -> tuple[LookupFac
             else:
                 inspect(child, function)
                 visit(child, function, prefix)
-
-    def visit_statement(statement: ast.stmt, function: str, prefix: str) -> None:
-        wrapper = ast.Module(body=[statement], type_ignores=[])
-        visit(wrapper, function, prefix)
 
     def inspect(node: ast.AST, function: str) -> None:
         if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in LOOKUP_METHODS:
@@ -249,19 +233,17 @@ def function_body_facts(tree: ast.Module | None) -> BodyFacts:
     attribute_writes: list[AttributeWrite] = []
     attribute_reads: list[AttributeRead] = []
     for qualname, function in _functions(tree.body, ""):
-        nodes = list(own_nodes(function))
-        body = _FunctionBody(function, nodes)
+        body = _FunctionBody(function, list(own_nodes(function)))
         writes.extend(body.writes(qualname))
         attribute_writes.extend(body.attribute_writes(qualname, function))
         attribute_reads.extend(body.attribute_reads(qualname))
-        for node in nodes:
-            if isinstance(node, ast.Call):
-                callee = ast_expr(node.func)
-                if isinstance(callee, (NameExpr, AttributeExpr)):
-                    calls.setdefault((qualname, callee), None)
-                    arguments = body.call_arguments(node)
-                    if arguments:
-                        flows.append(CallFlow(qualname, callee, arguments))
+        for node in body.of(ast.Call):
+            callee = ast_expr(node.func)
+            if isinstance(callee, (NameExpr, AttributeExpr)):
+                calls.setdefault((qualname, callee), None)
+                arguments = body.call_arguments(node)
+                if arguments:
+                    flows.append(CallFlow(qualname, callee, arguments))
     attribute_writes.extend(_module_attribute_writes(tree.body))
     return BodyFacts(tuple(writes), tuple(calls), tuple(flows), tuple(attribute_writes), tuple(attribute_reads))
 
@@ -331,15 +313,20 @@ class _FunctionBody:
 
     def __init__(self, function: ast.FunctionDef | ast.AsyncFunctionDef, nodes: list[ast.AST]) -> None:
         self.nodes = nodes
+        self.by_type: dict[type, list] = {}
+        for node in nodes:
+            self.by_type.setdefault(type(node), []).append(node)
+        self._names: dict[int, list[str]] = {}
         arguments = function.args
         parameters = [*arguments.posonlyargs, *arguments.args, *arguments.kwonlyargs]
         parameters += [arg for arg in (arguments.vararg, arguments.kwarg) if arg is not None]
         self.parameters = {arg.arg for arg in parameters} - {"self", "cls"}
-        self.declared_global = {name for node in nodes if isinstance(node, ast.Global) for name in node.names}
+        self.declared_global = {name for node in self.of(ast.Global) for name in node.names}
         self.local_names = set(self.parameters) | {"self", "cls"}
         self.process_names: set[str] = set()
         bindings: list[tuple[ast.AST, ast.AST]] = []  # (target, value the target is derived from)
-        for node in nodes:
+        for node in self.of(ast.Assign, ast.AnnAssign, ast.AugAssign, ast.For, ast.AsyncFor, ast.comprehension,
+                            ast.withitem, ast.NamedExpr, ast.Import, ast.ImportFrom, ast.ExceptHandler):
             if isinstance(node, ast.Assign):
                 bindings += [(target, node.value) for target in node.targets]
             elif isinstance(node, (ast.AnnAssign, ast.AugAssign)) and node.value is not None:
@@ -374,14 +361,28 @@ class _FunctionBody:
             if not changed:
                 break
 
+    def of(self, *node_types: type) -> list:
+        """This body's nodes of these types, in the order of `self.nodes`."""
+        if len(node_types) == 1:
+            return self.by_type.get(node_types[0], [])
+        lists = [self.by_type[node_type] for node_type in node_types if node_type in self.by_type]
+        if len(lists) <= 1:
+            return lists[0] if lists else []
+        wanted = set(node_types)
+        return [node for node in self.nodes if type(node) in wanted]
+
     def sources(self, node: ast.AST | None) -> frozenset[str]:
         """The parameters `node` is derived from."""
         if node is None or not self.derived:
             return frozenset()
+        names = self._names.get(id(node))
+        if names is None:
+            names = self._names[id(node)] = _names_under(node)
         found: set[str] = set()
-        for inner in ast.walk(node):
-            if isinstance(inner, ast.Name) and inner.id in self.derived:
-                found |= self.derived[inner.id]
+        derived = self.derived
+        for name in names:
+            if name in derived:
+                found |= derived[name]
         return frozenset(found)
 
     def call_arguments(self, call: ast.Call) -> tuple[tuple[int | str, tuple[str, ...]], ...]:
@@ -416,7 +417,7 @@ class _FunctionBody:
                 receivers.add(id(named[1]))
                 found.append((named[0], how, statement, stores, key, value))
 
-        for node in self.nodes:
+        for node in self.of(ast.Assign, ast.AugAssign, ast.AnnAssign, ast.Delete, ast.Call):
             if isinstance(node, (ast.Assign, ast.AugAssign, ast.AnnAssign, ast.Delete)):
                 targets = node.targets if isinstance(node, (ast.Assign, ast.Delete)) else [node.target]
                 value = None if isinstance(node, ast.Delete) else node.value
@@ -437,8 +438,10 @@ class _FunctionBody:
                 key = arguments[0] if method in ("setdefault", "insert", "__setitem__") and arguments else None
                 value = arguments[-1] if arguments and (key is None or len(arguments) > 1) else None
                 add(node.func.value, f".{method}()", node, stores, key, value)
+        if not found:
+            return []
         lookups: set[str] = set()  # state looked up: `k in S`, `S.get(k)`, `S[k]`, `for x in S`
-        for node in self.nodes:
+        for node in self.of(ast.Compare, ast.Call, ast.Subscript, ast.For, ast.AsyncFor, ast.comprehension):
             if isinstance(node, ast.Compare):
                 looked = [right for op, right in zip(node.ops, node.comparators) if isinstance(op, (ast.In, ast.NotIn))]
             elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in _LOOKUP_CALLS:
@@ -451,7 +454,7 @@ class _FunctionBody:
                 continue
             lookups.update(dotted for looked_up in looked if id(looked_up) not in receivers
                            and (dotted := _dotted(looked_up)) is not None)
-        guards = {dotted for node in self.nodes if isinstance(node, (ast.If, ast.IfExp, ast.While))
+        guards = {dotted for node in self.of(ast.If, ast.IfExp, ast.While)
                   for inner in ast.walk(node.test) if (dotted := _dotted(inner)) is not None}
         result = []
         for name, how, statement, stores, key, value in found:
@@ -459,15 +462,22 @@ class _FunctionBody:
             result.append(GlobalWrite(
                 qualname, name, how, statement.lineno, statement.col_offset + 1,
                 name.split(".", 1)[0] in self.declared_global, stores, tuple(sorted(key_sources)),
-                tuple(sorted(value_sources)), _stored_value(value, self.process_names) if stores else "data",
+                tuple(sorted(value_sources)), self.stored(key, value) if stores else "data",
                 name in lookups, how in ("global assignment", "attribute assignment") and name in guards))
         return result
 
 
+    def stored(self, key: ast.AST | None, value: ast.AST | None) -> StoredValue:
+        """What a write stores; an entry keyed by an in-process object (`subscribers[queue] = filter`, the
+        queue of one connection) lives and dies with that object, so it is process state too."""
+        if key is not None and _is_process_object(key, self.process_names):
+            return "process"
+        return _stored_value(value, self.process_names)
+
     def attribute_writes(self, qualname: str, function) -> list[AttributeWrite]:
         found: list[AttributeWrite] = []
-        for node in self.nodes:
-            if isinstance(node, (ast.Assign, ast.AnnAssign)) and node.value is not None:
+        for node in self.of(ast.Assign, ast.AnnAssign):
+            if node.value is not None:
                 targets = node.targets if isinstance(node, ast.Assign) else [node.target]
                 for target in targets:
                     dotted = _dotted(target) if isinstance(target, ast.Attribute) else None
@@ -478,8 +488,8 @@ class _FunctionBody:
                     if (on_state or root not in self.local_names) and (value := _value_converter(node.value)):
                         found.append(AttributeWrite(qualname, dotted, value, node.lineno))
         lifespan = any(_decorator_name(decorator) == "asynccontextmanager" for decorator in function.decorator_list)
-        for node in self.nodes if lifespan else ():
-            if isinstance(node, ast.Yield) and isinstance(node.value, ast.Dict):
+        for node in self.of(ast.Yield) if lifespan else ():
+            if isinstance(node.value, ast.Dict):
                 for key, value in zip(node.value.keys, node.value.values):
                     if isinstance(key, ast.Constant) and isinstance(key.value, str):
                         found.append(AttributeWrite(qualname, f"state.{key.value}", _value_converter(value),
@@ -487,11 +497,14 @@ class _FunctionBody:
         return found
 
     def attribute_reads(self, qualname: str) -> list[AttributeRead]:
-        called = {id(node.func) for node in self.nodes if isinstance(node, ast.Call)}
-        entered = {id(node.value) for node in self.nodes if isinstance(node, ast.Attribute)}
+        attributes = self.of(ast.Attribute)
+        if not attributes:
+            return []
+        called = {id(node.func) for node in self.of(ast.Call)}
+        entered = {id(node.value) for node in attributes}
         found: dict[tuple[str, str], AttributeRead] = {}
-        for node in self.nodes:
-            if (isinstance(node, ast.Attribute) and isinstance(node.ctx, ast.Load) and isinstance(node.value, ast.Name)
+        for node in attributes:
+            if (isinstance(node.ctx, ast.Load) and isinstance(node.value, ast.Name)
                     and id(node) not in called and node.value.id not in self.local_names):
                 key = (node.value.id, node.attr)
                 first = found.get(key)
@@ -571,11 +584,64 @@ def _functions(body, prefix: str):
 
 
 def own_nodes(function: ast.FunctionDef | ast.AsyncFunctionDef):
-    """Nodes of a function's body, not descending into nested functions, classes or lambdas."""
+    """Nodes of a function's body, not descending into nested functions, classes or lambdas (nor into
+    expression contexts and operators, which carry nothing)."""
     stack = list(function.body)
+    pop, push, extend = stack.pop, stack.append, stack.extend
     while stack:
-        node = stack.pop()
+        node = pop()
         yield node
-        for child in ast.iter_child_nodes(node):
-            if not isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)):
-                stack.append(child)
+        for field in _child_fields(type(node)):
+            child = getattr(node, field, None)
+            if type(child) is list:
+                extend([item for item in child if isinstance(item, ast.AST) and type(item) not in _OWN_SCOPES])
+            elif isinstance(child, ast.AST) and type(child) not in _OWN_SCOPES:
+                push(child)
+
+
+_OWN_SCOPES = frozenset({ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda})
+# Fields that never hold a node worth visiting: names, contexts, operators, flags.
+_LEAF_FIELDS = frozenset({"ctx", "op", "ops", "id", "attr", "name", "arg", "names", "module", "level",
+                          "type_comment", "kind", "conversion", "is_async", "asname", "simple", "kwd_attrs",
+                          "rest", "tag", "lineno", "col_offset", "end_lineno", "end_col_offset"})
+_FIELDS: dict[type, tuple[str, ...]] = {}
+
+
+def _child_fields(node_type: type) -> tuple[str, ...]:
+    fields = _FIELDS.get(node_type)
+    if fields is None:
+        fields = _FIELDS[node_type] = tuple(
+            field for field in node_type._fields
+            if field not in _LEAF_FIELDS and not (node_type is ast.Constant and field == "value"))
+    return fields
+
+
+def _children(node: ast.AST) -> list[ast.AST]:
+    """`ast.iter_child_nodes` without expression contexts and operators, as a list."""
+    children: list[ast.AST] = []
+    for field in _child_fields(type(node)):
+        child = getattr(node, field, None)
+        if type(child) is list:
+            children.extend(item for item in child if isinstance(item, ast.AST))
+        elif isinstance(child, ast.AST):
+            children.append(child)
+    return children
+
+
+def _names_under(node: ast.AST) -> list[str]:
+    """The identifiers of every `Name` in `node` (lambdas and comprehensions included)."""
+    found: list[str] = []
+    stack = [node]
+    pop, push, extend = stack.pop, stack.append, stack.extend
+    while stack:
+        current = pop()
+        if type(current) is ast.Name:
+            found.append(current.id)
+            continue
+        for field in _child_fields(type(current)):
+            child = getattr(current, field, None)
+            if type(child) is list:
+                extend([item for item in child if isinstance(item, ast.AST)])
+            elif isinstance(child, ast.AST):
+                push(child)
+    return found

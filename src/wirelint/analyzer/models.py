@@ -186,9 +186,6 @@ class Binding:
     value: Expr | None = None  # assign / type_statement
     annotation: Expr | None = None  # assign
     line: int = 0
-    # Top-level scans only: the dotted callee of `name = callee(...)`, when the value is a call. Full facts
-    # have the whole value instead.
-    callee: Expr | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -407,7 +404,6 @@ class ModuleFacts:
     includes: tuple[IncludeFacts, ...]
     parse_error: ParseErrorFacts | None = None
     line_count: int = 0
-    complete: bool = True  # False for a module only scanned for its top-level names (see discovery)
     # Statement-level calls of plain functions `(scope, call)`: where helpers like `register_routers(app)` are
     # called, so that routes and includes written against their parameters reach the real app.
     calls: tuple[tuple[str, CallExpr], ...] = ()
@@ -431,7 +427,9 @@ class ModuleFacts:
     is_test: bool = False  # test code, by its path or by what it contains (see overrides.is_test_code)
     # Top-level scans only: the most annotated parameters any `def __init__` of the module declares, so that
     # DI002 parses only the modules that may hold an over-injected constructor.
-    widest_constructor: int = 0
+    # Lines of statements left out of the facts: syntax newer than the running interpreter that could not be
+    # rewritten into code it parses (see analyzer/newer_syntax.py).
+    unanalysed_lines: tuple[int, ...] = ()
 
     @classmethod
     def failed(cls, module: str, path: str, is_package: bool, error: ParseErrorFacts) -> ModuleFacts:

@@ -1,8 +1,8 @@
 """ProjectIndex: the whole analyzed project, the one object rules and reporters receive.
 
-`analyze(paths)` discovers files, decides with a byte-level look which can matter, parses those (across
-processes when `jobs > 1`), scans the others for their top-level names only, caches per-file facts by content
-hash, and builds the dependency graph. Modules the resolver reaches that were only scanned are parsed on demand.
+`analyze(paths)` discovers files, collects every file's facts in one parse (across processes when `jobs > 1`),
+caches per-file facts by content hash, and builds the dependency graph. Nothing is parsed after that pass: the
+rules read the facts it gathered.
 """
 
 from __future__ import annotations
@@ -17,22 +17,20 @@ import tempfile
 from pathlib import Path
 
 from .. import __version__
-from .discovery import SourceFile, discover, might_matter, read_source, scan_top_level
+from .discovery import SourceFile, discover, read_source
 from .models import ModuleFacts, ParseErrorFacts
 from .resolve import ModuleSource
 from .workers import internal_error, run_guarded
 
 # Bump when the facts' shape or the collectors' output changes: old cache entries are then ignored.
-FACTS_SCHEMA = 34
+FACTS_SCHEMA = 35
 _PARALLEL_THRESHOLD = 16
 
 
 class FactsCache:
     """Per-file facts kept in one pack file per cache directory, loaded once and rewritten atomically.
 
-    An entry is keyed by tool version, facts schema, module identity and content hash; a file's first-look
-    entry (full facts or top-level scan, whichever the prefilter chose) and its on-demand full facts are
-    separate keys. Entries of files outside the current run are kept (up to a bound), so analyzing a
+    An entry is keyed by tool version, facts schema, module identity and content hash. Entries of files outside the current run are kept (up to a bound), so analyzing a
     subfolder does not evict the rest of the project.
     """
 
@@ -160,40 +158,24 @@ class _CacheUnpickler(pickle.Unpickler):
         raise pickle.UnpicklingError(f"not a wirelint cache value: {module}.{name}")
 
 
-def _full_job(source: SourceFile) -> ModuleFacts:
-    """A file's full facts (a module the graph reached that its first look only scanned)."""
-    from .collectors import collect_module  # imported lazily: a warm run never loads libcst
-
-    try:
-        data = read_source(source.path)
-    except OSError as error:
-        return ModuleFacts.failed(source.module, source.display, source.is_package, unreadable(error))
-    return collect_module(source.module, source.display, data, source.is_package)
-
-
 def unreadable(error: OSError) -> ParseErrorFacts:
     """`cannot read: Permission denied`: the reason alone, the finding already names the file."""
     return ParseErrorFacts(f"cannot read: {error.strerror or error}", 1, 1)
 
 
-def _first_look_job(source: SourceFile) -> ModuleFacts:
-    """A file's first look, in a worker: full facts when it can matter, else a scan of its top-level names."""
+def _collect_job(source: SourceFile) -> ModuleFacts:
+    """A file's facts, in a worker."""
+    from .collectors import collect_module  # imported lazily: a warm run never loads the collectors
+
     try:
         data = read_source(source.path)
     except OSError as error:
         return ModuleFacts.failed(source.module, source.display, source.is_package, unreadable(error))
-    if not might_matter(data):
-        try:
-            return scan_top_level(source, data.decode("utf-8-sig"))  # -sig: a BOM must not hide line 1
-        except UnicodeDecodeError:
-            pass  # the full path reports the encoding problem
-    from .collectors import collect_module
-
     return collect_module(source.module, source.display, data, source.is_package)
 
 
 class ProjectIndex(ModuleSource):
-    """All modules of the project (full facts or top-level scans), and the dependency graph.
+    """All modules of the project (their facts), and the dependency graph.
 
     Module facts load on first use: a warm run whose files are all unchanged takes the graph from the
     result cache and never unpickles facts unless a rule asks for them."""
@@ -210,8 +192,6 @@ class ProjectIndex(ModuleSource):
         self.graph = None  # DependencyGraph, set by analyze()
         self.resolver = None  # Resolver over this index, set by analyze()
         self.sites: list = []  # DependencySite: every Depends(...) the graph followed
-        self.parsed_on_demand = 0
-        self.skipped = 0
         self.run_key: str | None = None  # identifies every file's content and the tool version (with a cache)
         self.unreadable_directories: tuple[tuple[str, str], ...] = ()  # (display path, reason): files unseen
         self.file_timeout: float | None = None  # seconds one file may take to parse and collect
@@ -237,12 +217,12 @@ class ProjectIndex(ModuleSource):
 
     @property
     def modules(self) -> dict[str, ModuleFacts]:
-        """Facts of every module by name; the first access runs the first look (or reads the cache)."""
+        """Facts of every module by name; the first access collects them (or reads the cache)."""
         return self.load()
 
     def load(self) -> dict[str, ModuleFacts]:
         if self._modules is None:
-            self._modules, self.skipped = self._load_modules()
+            self._modules = self._load_modules()
         return self._modules
 
     # ModuleSource
@@ -257,26 +237,9 @@ class ProjectIndex(ModuleSource):
     def module_names(self) -> list[str]:
         return list(self.sources)
 
-    def facts(self, module: str, complete: bool = False) -> ModuleFacts | None:
+    def facts(self, module: str) -> ModuleFacts | None:
         name = self.canonical(module)
-        if name is None:
-            return None
-        facts = self.modules[name]
-        if complete and not facts.complete:
-            facts = self._parse_now(name)
-        return facts
-
-    def _parse_now(self, name: str) -> ModuleFacts:
-        source = self.sources[name]
-        key = FactsCache.key(source, self.digests[name], "full") if self.cache else None
-        facts = self.cache.load(key) if self.cache and key else None
-        if facts is None:
-            ((facts, blob),) = _collect_all([source], 1, _full_job, self.file_timeout)
-            if self.cache and key:
-                self.cache.store(key, facts, blob)
-        self.modules[name] = facts
-        self.parsed_on_demand += 1
-        return facts
+        return self.modules[name] if name is not None else None
 
     @property
     def parse_errors(self) -> list[ModuleFacts]:
@@ -336,8 +299,8 @@ def analyze(
         for alias in source.aliases:
             aliases.setdefault(alias, source.module)
 
-    def load_modules() -> tuple[dict[str, ModuleFacts], int]:
-        return _first_look(sources, contents, digests, cache, jobs, file_timeout)
+    def load_modules() -> dict[str, ModuleFacts]:
+        return _collect_facts(sources, contents, digests, cache, jobs, file_timeout)
 
     index = ProjectIndex(files, sources, aliases, digests, cache, load_modules)
     if root is not None:
@@ -349,11 +312,11 @@ def analyze(
     index.run_key = run_key
     result = cache.load_result(run_key) if cache is not None else None
     if result is not None:
-        index.graph, index.sites, index.skipped, index.parsed_on_demand = result
+        index.graph, index.sites = result
         index.resolver = Resolver(index)
         return index
 
-    index.load()  # the first look: parse what can matter, scan the rest
+    index.load()  # every file's facts
     builder = build_graph(index)
     index.graph = builder.graph
     index.resolver = builder.resolver
@@ -364,7 +327,7 @@ def analyze(
         if any(f.parse_error is not None and f.parse_error.transient for f in index.modules.values()):
             index.run_key = None  # a file the guard stopped: nothing of this run is reused by the next
         else:
-            cache.store_result(run_key, (index.graph, index.sites, index.skipped, index.parsed_on_demand))
+            cache.store_result(run_key, (index.graph, index.sites))
     return index
 
 
@@ -378,11 +341,10 @@ def _run_key(sources: dict[str, SourceFile], digests: dict[str, str],
     return hasher.hexdigest()
 
 
-def _first_look(sources: dict[str, SourceFile], contents: dict[str, bytes | OSError], digests: dict[str, str],
-                cache: FactsCache | None, jobs: int | None,
-                timeout: float | None) -> tuple[dict[str, ModuleFacts], int]:
-    """Facts for every module: from the cache, else a first look in the worker pool (a libcst parse for files
-    that can matter, a top-level scan for the rest)."""
+def _collect_facts(sources: dict[str, SourceFile], contents: dict[str, bytes | OSError], digests: dict[str, str],
+                   cache: FactsCache | None, jobs: int | None,
+                   timeout: float | None) -> dict[str, ModuleFacts]:
+    """Facts for every module: from the cache, else collected in the worker pool."""
     modules: dict[str, ModuleFacts] = {}
     missing: list[tuple[SourceFile, str | None]] = []
     for name, source in sources.items():
@@ -390,31 +352,45 @@ def _first_look(sources: dict[str, SourceFile], contents: dict[str, bytes | OSEr
         if isinstance(data, OSError):
             modules[name] = ModuleFacts.failed(source.module, source.display, source.is_package, unreadable(data))
             continue
-        key = FactsCache.key(source, digests[name], "first") if cache else None
+        key = FactsCache.key(source, digests[name], "facts") if cache else None
         cached = cache.load(key) if cache and key else None
         if cached is not None:
             modules[name] = cached
         else:
             missing.append((source, key))
-    for (source, key), (facts, blob) in zip(missing, _collect_all([s for s, _ in missing], jobs, _first_look_job,
+    for (source, key), (facts, blob) in zip(missing, _collect_all([s for s, _ in missing], jobs, _collect_job,
                                                                   timeout)):
         modules[source.module] = facts
         if cache and key:
             cache.store(key, facts, blob)
-    skipped = sum(1 for facts in modules.values() if not facts.complete)
-    return modules, skipped
+    return modules
 
 
-def _collect_all(sources: list[SourceFile], jobs: int | None, work=_first_look_job,
+def _collect_all(sources: list[SourceFile], jobs: int | None, work=_collect_job,
                  timeout: float | None = None) -> list[tuple[ModuleFacts, bytes | None]]:
-    """`work` on every file, with the pickle of its facts when a worker sent them: in this process when there
-    are few small files, else in guarded workers (files large enough to be slow always are: a time limit
-    needs a process that can be killed)."""
+    """`work` on every file, with the pickle of its facts when a worker sent them: in this process with one
+    job or few files, else in guarded workers. Files large enough to be slow always go to a guarded worker: a
+    time limit needs a process that can be killed."""
     workers = jobs if jobs and jobs > 0 else (os.cpu_count() or 1)
     if workers <= 1 or len(sources) < _PARALLEL_THRESHOLD:
-        if not timeout or all(_size(source.path) < _GUARDED_SIZE for source in sources):
+        # One process: the files in this one (a worker's facts would be pickled, sent and unpickled for
+        # nothing), and only those large enough to be slow in a guarded worker.
+        large = [index for index, source in enumerate(sources)
+                 if timeout and _size(source.path) >= _GUARDED_SIZE]
+        if not large:
             return [(_unguarded(work, source), None) for source in sources]
-        workers = 1
+        collected: list = [None] * len(sources)
+        for index, result in zip(large, _collect_all_guarded([sources[i] for i in large], work, 1, timeout)):
+            collected[index] = result
+        for index, source in enumerate(sources):
+            if collected[index] is None:
+                collected[index] = (_unguarded(work, source), None)
+        return collected
+    return _collect_all_guarded(sources, work, workers, timeout)
+
+
+def _collect_all_guarded(sources: list[SourceFile], work, workers: int,
+                         timeout: float | None) -> list[tuple[ModuleFacts, bytes | None]]:
     # Biggest files first so that one large file does not finish last on its own.
     order = sorted(range(len(sources)), key=lambda i: -_size(sources[i].path))
     results = run_guarded(functools.partial(_pickled, work), [sources[i] for i in order], workers=workers,
@@ -430,7 +406,7 @@ def _pickled(work, source: SourceFile) -> bytes:
     return pickle.dumps(work(source), protocol=pickle.HIGHEST_PROTOCOL)
 
 
-_GUARDED_SIZE = 256 * 1024  # about 6,000 lines: a second of libcst's time
+_GUARDED_SIZE = 256 * 1024  # about 6,000 lines
 
 
 def _unguarded(work, source: SourceFile) -> ModuleFacts:

@@ -200,7 +200,7 @@ def unresolved(module: str, line: int, text: str, reason: str) -> Target:
 
 @dataclass
 class Resolver:
-    """Resolves names against a project's module facts; `facts(module)` may parse a module on demand."""
+    """Resolves names against a project's module facts."""
 
     modules: "ModuleSource"
     _active: set = field(default_factory=set)
@@ -403,7 +403,7 @@ class Resolver:
     def var_value(self, sym: VarSym) -> Expr | None:
         if sym.binding.value is not None or sym.binding.kind not in ("assign", "type_statement"):
             return sym.binding.value
-        facts = self.modules.facts(sym.module, complete=True)
+        facts = self.modules.facts(sym.module)
         if facts is None:
             return None
         binding = facts.scopes.get(sym.scope, facts.scopes[""]).bindings.get(sym.name)
@@ -425,11 +425,11 @@ class Resolver:
     # -- classes --
 
     def class_facts(self, sym: DefSym) -> ClassFacts | None:
-        facts = self.modules.facts(sym.module, complete=True)
+        facts = self.modules.facts(sym.module)
         return facts.classes.get(sym.qualname) if facts is not None else None
 
     def function_facts(self, module: str, qualname: str) -> FunctionFacts | None:
-        facts = self.modules.facts(module, complete=True)
+        facts = self.modules.facts(module)
         return facts.functions.get(qualname) if facts is not None else None
 
     def mro(self, sym: DefSym) -> tuple[list[tuple[DefSym, ClassFacts]], list[str]]:
@@ -466,8 +466,7 @@ class Resolver:
         return project, external
 
     def external_bases(self, sym: DefSym) -> frozenset[str]:
-        """Names of the external classes `sym` derives from, through project classes. Reads the bases a
-        top-level scan recorded, so that asking "is this an APIRouter?" never forces a full parse."""
+        """Names of the external classes `sym` derives from, through project classes."""
         cached = self._bases_cache.get(sym)
         if cached is not None:
             return cached
@@ -475,14 +474,9 @@ class Resolver:
         facts = self.modules.facts(sym.module)
         bases: tuple[Expr, ...] = ()
         scope = ""
-        if facts is not None and facts.complete:
-            class_facts = facts.classes.get(sym.qualname)
-            if class_facts is not None:
-                bases, scope = class_facts.bases, class_facts.scope
-        elif facts is not None:
-            binding = facts.scopes[""].bindings.get(sym.qualname)
-            if binding is not None and isinstance(binding.value, SequenceExpr):
-                bases = binding.value.items
+        class_facts = facts.classes.get(sym.qualname) if facts is not None else None
+        if class_facts is not None:
+            bases, scope = class_facts.bases, class_facts.scope
         found: set[str] = set()
         for base in bases:
             base_sym = self.deref(self.resolve(base, Ctx(sym.module, scope)))
@@ -498,7 +492,7 @@ class Resolver:
         """What a name assigned in the body of the class (or of a project base class) denotes: a VarSym for
         `orders = providers.Factory(...)`, a class for a nested class; None when no class body binds it."""
         for owner, _facts in self.mro(sym)[0]:
-            facts = self.modules.facts(owner.module, complete=True)
+            facts = self.modules.facts(owner.module)
             scope = facts.scopes.get(owner.qualname) if facts is not None else None
             binding = scope.bindings.get(name) if scope is not None else None
             if binding is not None and binding.kind != "function":
@@ -1061,9 +1055,9 @@ def _with_env(ctx: Ctx, env: tuple) -> Ctx:
 
 
 class ModuleSource(Protocol):
-    """What the resolver needs from the project: module facts by name, parsed on demand."""
+    """What the resolver needs from the project: module facts by name."""
 
-    def facts(self, module: str, complete: bool = False) -> ModuleFacts | None: ...
+    def facts(self, module: str) -> ModuleFacts | None: ...
 
     def has_module(self, module: str) -> bool: ...
 

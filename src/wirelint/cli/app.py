@@ -355,7 +355,7 @@ def build_report(index, rules, config=None):
         key = index.run_key + "|" + repr([(rule.code, sorted(rule.settings.items())) for rule in rules])
         cached = index.cache.load_result(key, "findings.pickle")
     if cached is None:
-        # The paths of files that do not parse, after the rules: a rule may parse a module the first look skipped.
+        # The paths of files that do not parse, kept with the findings: a warm run then loads no facts.
         cached = run_rules(index, rules), tuple(facts.path for facts in index.parse_errors)
         if key is not None:
             index.cache.store_result(key, cached, "findings.pickle")

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from ..analyzer.models import CallExpr, Location, NameExpr, render
+from ..analyzer.models import CallExpr, render
 from ..analyzer.resolve import FASTAPI_APP, FASTAPI_ROUTER, Ctx, VarSym
 from ..analyzer.containers import body_ctx, declared_providers
-from ..analyzer.values import DBAPI_CONNECT, SCOPED_SESSIONS, SESSION_FACTORIES, creates_session
+from ..analyzer.values import DBAPI_CONNECT, creates_session
 from .base import Invalid, Rule, Valid, register
 
 CACHES = frozenset({"functools.lru_cache", "functools.cache"})
@@ -239,17 +239,9 @@ e = connector.session()
             if ("." not in facts.module and name not in imported and name.rpartition(".")[2] not in imported
                     and not self.serves_requests(resolver, facts, scope)):
                 continue  # a script: outside any package, no import names it, and it declares no app or route
-            if not facts.complete and self.imports_session_makers(resolver, facts, scope):
-                facts = index.facts(name, complete=True)  # class bodies, try blocks, tuples: only a parse sees
-                scope = facts.scopes.get("", scope)
             ctx = Ctx(facts.module, "")
-            if facts.complete:  # every call bound at import time, in module and class bodies
-                candidates = [(c.target, c.call.func, c.call, c.location) for c in facts.import_time_calls]
-            else:  # a top-level scan: the callee of each module-level `name = callee(...)`
-                candidates = [(variable, binding.callee, None, Location(facts.path, binding.line or 1, 1,
-                                                                         binding.line or 1, 1))
-                              for variable, binding in scope.bindings.items()
-                              if binding.kind == "assign" and binding.callee is not None]
+            # every call bound at import time, in module and class bodies
+            candidates = [(c.target, c.call.func, c.call, c.location) for c in facts.import_time_calls]
             for target, func, call, location in candidates:
                 what = creates_session(resolver, func, call, ctx)
                 if what:
@@ -281,7 +273,7 @@ e = connector.session()
         """dependency-injector singletons (`providers.Singleton(SessionLocal)`) of a session or connection."""
         resolver = index.resolver
         modules = [facts for facts in index.modules.values()
-                   if facts.complete and facts.classes and facts.parse_error is None and not facts.is_test]
+                   if facts.classes and facts.parse_error is None and not facts.is_test]
         for decl in declared_providers(resolver, modules):
             # ThreadLocalSingleton and ContextLocalSingleton make one per thread or context, as scoped_session
             if "Singleton" not in decl.kind or "Local" in decl.kind or decl.callable is None:
@@ -317,27 +309,8 @@ e = connector.session()
     def serves_requests(resolver, facts, scope) -> bool:
         """Whether a module declares routes, includes routers or builds an app or a router (an entry point
         such as `main.py`, which only a server imports, by name)."""
-        if not facts.complete:
-            return False  # it never mentions FastAPI
         if facts.routes or facts.includes:
             return True
         return any(binding.kind == "assign" and resolver.built_by(VarSym(facts.module, "", variable, binding))
                    in FASTAPI_APP | FASTAPI_ROUTER for variable, binding in scope.bindings.items())
 
-    @staticmethod
-    def imports_session_makers(resolver, facts, scope) -> bool:
-        """Whether a module that was only scanned imports what creates sessions or connections: a sessionmaker
-        (or a name one built), a DB-API module or its `connect`."""
-        ctx = Ctx(facts.module, "")
-        for variable, binding in scope.bindings.items():
-            if binding.kind not in ("import", "import_module"):
-                continue
-            if binding.kind == "import_module" and binding.target in _DBAPI_MODULES:
-                return True
-            sym = resolver.deref(resolver.resolve(NameExpr(variable), ctx))
-            name = resolver.qualified(sym)
-            # Not the session classes themselves: most modules import `Session` for annotations only.
-            if name in SESSION_FACTORIES or name in DBAPI_CONNECT or resolver.built_by(sym) in (
-                    SESSION_FACTORIES | SCOPED_SESSIONS):
-                return True
-        return False
