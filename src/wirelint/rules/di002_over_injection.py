@@ -66,6 +66,32 @@ def create_order(db: DbSession, user: CurrentUser, checkout: Annotated[Checkout,
 """
     options = (Option("max-dependencies", 7, "Most injected parameters allowed on one callable."),)
     valid = (
+        # A class whose collaborators are optional slots (zenml's Stack of plugin components): two are needed.
+        Valid("""\
+from typing import Optional
+class Orchestrator:
+    def run(self) -> None: ...
+class Store:
+    def put(self) -> None: ...
+class Alerter:
+    def alert(self) -> None: ...
+class Tracker:
+    def track(self) -> None: ...
+class Registry:
+    def find(self) -> None: ...
+class Deployer:
+    def deploy(self) -> None: ...
+class Validator:
+    def validate(self) -> None: ...
+class Builder:
+    def build(self) -> None: ...
+class Stack:
+    def __init__(self, name: str, *, orchestrator: Orchestrator, store: Store, alerter: Optional[Alerter] = None,
+                 tracker: Optional[Tracker] = None, registry: Optional[Registry] = None,
+                 deployer: Optional[Deployer] = None, validator: Optional[Validator] = None,
+                 builder: Optional[Builder] = None) -> None:
+        self.orchestrator, self.store = orchestrator, store
+"""),
         # Values, not collaborators: query-parameter parsers, a security scheme, value-typed providers.
         Valid("""\
 from dataclasses import dataclass
@@ -314,18 +340,11 @@ class OrderService:
 
     @staticmethod
     def constructor_services(index, limit: int):
-        """(class id, constructor parameters typed with project services, class location) for every class
-        whose `__init__` may exceed the limit; modules only scanned are parsed when a constructor there
-        declares more annotated parameters than the limit."""
+        """(class id, required constructor parameters typed with project services, class location) for every
+        class with an `__init__`; optional ones are slots a caller may fill (a stack of plugins), not needs."""
         resolver = index.resolver
         for name in sorted(index.sources):
             facts = index.modules[name]
-            if not facts.complete:
-                if facts.widest_constructor <= limit:
-                    continue
-                facts = index.facts(name, complete=True)
-                if facts is None or facts.parse_error is not None:
-                    continue
             for cls in facts.classes.values():
                 init = facts.functions.get(f"{cls.qualname}.__init__")
                 if init is None or len(init.parameters) <= 1:
@@ -333,7 +352,8 @@ class OrderService:
                 ctx = Ctx(facts.module, init.scope)
                 names = set()
                 for parameter in init.parameters[1:]:
-                    if parameter.annotation is None or parameter.kind in ("var_positional", "var_keyword"):
+                    if parameter.annotation is None or parameter.kind in ("var_positional", "var_keyword") \
+                            or parameter.default is not None:  # an optional slot (`alerter: Alerter | None = None`)
                         continue
                     (type_expr, type_ctx), _ = resolver.annotation_parts(parameter.annotation, ctx)
                     if isinstance(type_expr, SubscriptExpr) and type_expr.items and resolver.qualified(
@@ -350,6 +370,6 @@ def _function(index, function_id: str):
     module = next((m for m in module_prefixes(function_id) if index.has_module(m)), None)
     if module is None:
         return None
-    facts = index.facts(module, complete=True)
+    facts = index.facts(module)
     function = facts.functions.get(function_id[len(module) + 1:]) if facts is not None else None
     return (facts, function) if function is not None else None

@@ -15,7 +15,7 @@ from ..analyzer.models import (
 from ..analyzer.containers import is_composition_root, is_container_class, provider_decl, provider_of
 from ..analyzer.resolve import FASTAPI_APP, FASTAPI_ROUTER, Ctx, DefSym, ExternalSym, ModuleSym, ParamSym, VarSym
 from ..analyzer.values import is_namespace_module, named_like_a_service, value_kind
-from .base import Invalid, Rule, Valid, register
+from .base import Finding, Invalid, Related, Rule, Valid, register
 from .request_path import follow_calls, request_path_functions
 
 # Lookup methods of well-known DI containers, by the container's qualified class name.
@@ -91,6 +91,21 @@ that builds its value from several `request.app.state` entries is that shape too
 - https://blog.ploeh.dk/2010/02/03/ServiceLocatorisanAnti-Pattern/
 """
     valid = (
+        # A getter that creates one object per request on first use, on the request's state (open-webui's
+        # filter context): it provides that object, it does not look it up.
+        Valid("""\
+from fastapi import APIRouter, Request
+router = APIRouter()
+class FilterContext:
+    def valves(self) -> dict: ...
+def get_filter_context(request: Request) -> FilterContext:
+    if not hasattr(request.state, "filter_context"):
+        request.state.filter_context = FilterContext()
+    return request.state.filter_context
+@router.post("/chat")
+async def chat(request: Request):
+    return get_filter_context(request).valves()
+"""),
         # Request data on request.state, data and settings on app.state, and the providers that hand services
         # on; lookups by class that are no service location: a module's function, the app's exception handlers;
         # a library's configuration read from its module (`lib.cache`, set at start-up).
@@ -471,6 +486,7 @@ def read(service: Service = Depends()):
                                    "dependency (one provider that returns it) and inject it with Depends")
                 elif lookup.kind == "request_state":
                     if states.request_kind(lookup.name) == "service" and not self.is_provider(graph, facts, function) \
+                            and not self.sets_request_state(facts, function, lookup.name) \
                             and self.is_connection(resolver, function, lookup, ctx) and on_request_path(facts, function):
                         message = (f"reads {render(lookup.receiver)}.{lookup.name}, which a middleware or the lifespan "
                                    "puts on the request, at request time; declare it as a dependency (one provider "
@@ -483,6 +499,7 @@ def read(service: Service = Depends()):
                     reported.add(key)
                     location = Location(facts.path, lookup.line, lookup.column, lookup.line, lookup.column)
                     yield self.finding(message, location)
+            holder_reads: dict[tuple[str, str], list] = {}  # (function, holder) -> its reads, in source order
             for read in facts.attribute_reads:
                 function = facts.functions.get(read.function)
                 if function is None or self.is_provider(graph, facts, function):
@@ -492,15 +509,30 @@ def read(service: Service = Depends()):
                     continue
                 if is_composition_root(resolver, facts, function.qualname, graph):
                     continue
-                key = (facts.path, read.function, f"{holder}.{read.attribute}")
-                if key in reported:
-                    continue
-                reported.add(key)
-                yield self.finding(
-                    f"`{read.root}.{read.attribute}` fetches a service from the module-level holder `{holder}` at "
-                    "call time (service locator); declare it as a parameter with Depends (one provider that returns "
-                    "it) so that the signature says what the code needs and tests can override it",
-                    Location(facts.path, read.line, read.column, read.line, read.column))
+                holder_reads.setdefault((read.function, holder), []).append(read)
+            for (_, holder), reads in holder_reads.items():
+                yield self.holder_finding(facts.path, holder, reads)
+
+    @staticmethod
+    def sets_request_state(facts, function, name: str) -> bool:
+        """Whether the function puts `name` on the request's state itself: a getter that creates a per-request
+        object on first use (`if not hasattr(request.state, "x"): request.state.x = X()`) provides it."""
+        return any(write.scope == function.qualname and write.target.split(".")[-2:] == ["state", name]
+                   for write in facts.attribute_writes)
+
+    def holder_finding(self, path: str, holder: str, reads: list) -> Finding:
+        """One finding per function and holder, at its first read; the other services it fetches there are
+        named, with their reads as related locations."""
+        first, *others = reads
+        names = ", ".join(f"`{read.root}.{read.attribute}`" for read in reads)
+        what = "fetches a service" if not others else f"fetch {len(reads)} services"
+        return self.finding(
+            f"{names} {what} from the module-level holder `{holder}` at call time (service locator); declare "
+            f"{'it' if not others else 'each'} as a parameter with Depends (one provider that returns it) so that "
+            "the signature says what the code needs and tests can override it",
+            Location(path, first.line, first.column, first.line, first.column),
+            [Related(Location(path, read.line, read.column, read.line, read.column),
+                     f"`{read.root}.{read.attribute}` read here") for read in others])
 
     @staticmethod
     def modules_to_check(index, holders: Holders):
@@ -510,13 +542,6 @@ def read(service: Service = Depends()):
             facts = index.modules[name]
             if facts.is_test or not (facts.lookups or holders.any):
                 continue
-            if not facts.complete:
-                if not holders.any:
-                    facts = index.facts(name, complete=True)  # a module that never mentions FastAPI
-                elif not (facts.lookups or holders.mentioned_in(facts)):
-                    continue
-                else:
-                    facts = index.facts(name, complete=True)
             yield facts
 
     @staticmethod
@@ -605,8 +630,6 @@ def read(service: Service = Depends()):
             return isinstance(sym, VarSym) and resolver.built_by(sym) in FASTAPI_APP | FASTAPI_ROUTER
 
         for facts in index.modules.values():
-            if not facts.complete:
-                continue
             for function in facts.functions.values():
                 ctx = Ctx(facts.module, function.scope)
                 if any(isinstance(d, CallExpr) and isinstance(d.func, AttributeExpr) and d.func.attr == "on_event"
@@ -751,7 +774,7 @@ class StateValues:
         self.app: dict[str, list[tuple]] = {}
         self.request: dict[str, list[tuple]] = {}
         for facts in index.modules.values():
-            for write in facts.attribute_writes if facts.complete else ():
+            for write in facts.attribute_writes:
                 parts = write.target.split(".")
                 ctx = Ctx(facts.module, write.scope)
                 if write.lifespan:
@@ -800,7 +823,7 @@ class Holders:
             if facts.is_test:
                 continue
             for variable, binding in facts.scopes[""].bindings.items():
-                callee = binding.value.func if isinstance(binding.value, CallExpr) else binding.callee
+                callee = binding.value.func if isinstance(binding.value, CallExpr) else None
                 if binding.kind != "assign" or callee is None:
                     continue
                 cls = resolver.class_of(resolver.resolve_qualified(callee, Ctx(facts.module, "")))
@@ -818,10 +841,6 @@ class Holders:
                     self.carried.setdefault(holder, set()).add(rest)
         self.any = bool(self.proxies or self.carried)
         self._names = {holder.rsplit(".", 1)[-1] for holder in [*self.proxies, *self.carried]}
-
-    def mentioned_in(self, facts) -> bool:
-        """Whether a module only scanned may read a holder: it binds one of the holders' names."""
-        return any(name in facts.scopes[""].bindings for name in self._names)
 
     def _holder_id(self, module: str, scope: str, root: str) -> str | None:
         """The id of the module-level object or the project module `root` names in `scope`."""

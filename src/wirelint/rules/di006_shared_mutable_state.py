@@ -109,6 +109,25 @@ async def submit(item: str):
     items.append(item)
     return get_client(), adapter_for(item), lock, items
 """),
+        # One connection's subscription, keyed by its in-process queue and dropped when it closes (prefect's
+        # event stream).
+        Valid("""\
+from asyncio import Queue
+from fastapi import APIRouter
+router = APIRouter()
+subscribers: set[Queue] = set()
+filters: dict[Queue, str] = {}
+@router.websocket("/events")
+async def stream(topic: str):
+    queue = Queue(maxsize=256)
+    subscribers.add(queue)
+    filters[queue] = topic
+    try:
+        return await queue.get()
+    finally:
+        subscribers.remove(queue)
+        del filters[queue]
+"""),
         # A cache or a registry by name, the app's own state, a module holder initialised once.
         Valid({
             "app/__init__.py": "",
@@ -269,7 +288,7 @@ def token(code: str = Form(...)):
             if module is not None:
                 by_module.setdefault(index.canonical(module), []).append(function_id[len(module) + 1:])
         for name in sorted(by_module):
-            facts = index.facts(name, complete=True)
+            facts = index.facts(name)
             if facts.is_test or not facts.global_writes:
                 continue
             functions = set(by_module[name])
@@ -323,7 +342,7 @@ def token(code: str = Form(...)):
                 if sym.binding.kind == "assign" and resolver.built_by(sym) not in FASTAPI_APP | FASTAPI_ROUTER:
                     state = (sym.module, write.name)
             else:
-                owner = resolver.modules.facts(sym.module, complete=True)
+                owner = resolver.modules.facts(sym.module)
                 if write.how == "global assignment" or root in dict(owner.mutable_globals):
                     state = (sym.module, root)
         if state is None or any(word in part.lower() for part in (state[0].rsplit(".", 1)[-1], *state[1].split("."))
@@ -333,7 +352,7 @@ def token(code: str = Form(...)):
 
     @staticmethod
     def definition(index, module: str, dotted: str) -> Location | None:
-        facts = index.facts(module, complete=True)
+        facts = index.facts(module)
         root = dotted.split(".", 1)[0]
         binding = facts.scopes[""].bindings.get(root)
         line = dict(facts.mutable_globals).get(root) or (binding.line if binding is not None else 0)

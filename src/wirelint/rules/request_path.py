@@ -26,7 +26,7 @@ def follow_calls(index, roots: set[str], limit: int = 20_000) -> set[str]:
         if module not in calls_by_module:
             facts = index.facts(module)
             table: dict[str, list] = {}
-            for caller, callee in facts.body_calls if facts.complete else ():
+            for caller, callee in facts.body_calls:
                 table.setdefault(caller, []).append(callee)
             calls_by_module[module] = table
         qualname = function_id[len(module) + 1:]
@@ -102,7 +102,7 @@ def request_data(index, roots: set[str], limit: int = 20_000) -> dict[str, Reque
         module = next((m for m in module_prefixes(function_id) if index.has_module(m)), None)
         if module is None:
             return None, None
-        facts = index.facts(module, complete=True)
+        facts = index.facts(module)
         return facts, facts.functions.get(function_id[len(module) + 1:])
 
     def reach(function_id: str, names: frozenset[str], depth: int) -> None:
