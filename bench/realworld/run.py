@@ -3,6 +3,7 @@
     python bench/realworld/run.py                    # every project of corpus.toml (make realworld)
     python bench/realworld/run.py -p fastapi-users   # one or more projects
     python bench/realworld/run.py --add-unreviewed   # append new findings to the verdict files, for review
+    python bench/realworld/run.py --prune            # drop verdicts of findings no longer reported
     python bench/realworld/run.py --record           # also rewrite RESULTS.md with this run's table
 
 Each project's sdist is downloaded once from PyPI's simple index (PEP 691 JSON, the index pip reads) into a
@@ -260,6 +261,32 @@ def append_unreviewed(project: Project, findings: list[dict]) -> None:
         stream.write("".join(chunks))
 
 
+def write_verdicts(project: Project, verdicts: Verdicts, keep: set[str]) -> None:
+    """Rewrite a verdict file with only the finding entries in `keep` (and every known positive): entries of
+    findings a fix removed go, so the file stays the review of what wirelint reports now."""
+    path = VERDICTS / f"{project.name}.toml"
+    text = path.read_text(encoding="utf-8") if path.exists() else ""
+    header = []
+    for line in text.splitlines():
+        if not line.startswith("#"):
+            break
+        header.append(line)
+    chunks = ["\n".join(header or [f"# Reviewed findings of wirelint on {project.name} (see ../README.md)."]) + "\n"]
+    for known in verdicts.known:
+        chunks.append("\n[[known]]\n" + "".join(f"{key} = {_toml_value(value)}\n" for key, value in known.items()))
+    for fingerprint, entry in verdicts.findings.items():
+        if fingerprint in keep:
+            chunks.append("\n[[finding]]\n" + "".join(f"{key} = {_toml_value(value)}\n"
+                                                      for key, value in entry.items()))
+    temporary = path.with_suffix(".tmp")
+    temporary.write_text("".join(chunks), encoding="utf-8")
+    temporary.replace(path)
+
+
+def _toml_value(value) -> str:
+    return str(value) if isinstance(value, int) else _toml_string(str(value))
+
+
 @dataclass
 class Comparison:
     unreviewed: list[dict] = field(default_factory=list)
@@ -346,6 +373,8 @@ def main() -> int:
     parser.add_argument("-j", "--jobs", type=int, default=os.cpu_count() or 1, help="wirelint --jobs")
     parser.add_argument("--add-unreviewed", action="store_true",
                         help="append findings without a verdict to verdicts/<project>.toml as unreviewed")
+    parser.add_argument("--prune", action="store_true",
+                        help="drop verdict entries of findings no longer reported (known positives stay)")
     parser.add_argument("--record", action="store_true", help="rewrite RESULTS.md with this run's tables")
     parser.add_argument("--download-only", action="store_true", help="fetch and unpack, run nothing")
     args = parser.parse_args()
@@ -372,6 +401,10 @@ def main() -> int:
         before = len(comparison.unreviewed)
         compare(outcome, verdicts, comparison)
         new = [f for f in comparison.unreviewed[before:] if f["fingerprint"] not in verdicts.findings]
+        if args.prune and outcome.status in (0, 1):  # a crashed run reports nothing to compare with
+            current = {finding["fingerprint"] for finding in outcome.findings}
+            if set(verdicts.findings) - current:
+                write_verdicts(project, verdicts, current)
         if args.add_unreviewed and new:
             append_unreviewed(project, new)
 
