@@ -408,8 +408,10 @@ def main() -> int:
         if args.add_unreviewed and new:
             append_unreviewed(project, new)
 
-    codes = sorted({f["code"] for o in outcomes for f in o.findings} | set(comparison.known_found)
-                   | {"DI001", "DI002", "DI003", "DI004", "DI005", "DI006", "DI007", "DI008"})
+    from wirelint.rules import all_rules
+
+    rule_codes = {rule.code for rule in all_rules() if rule.code != "DI000"}
+    codes = sorted({f["code"] for o in outcomes for f in o.findings} | set(comparison.known_found) | rule_codes)
     lines = ["## Findings, time and memory", "", *table(outcomes, codes), "",
              "## Precision and recall", "", *rule_table(comparison, codes), ""]
     print("\n".join(lines))

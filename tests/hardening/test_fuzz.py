@@ -67,7 +67,7 @@ def test_programs_from_the_grammar(source, workdir):
     document = run_static_path(workdir, ["grammar"])
     assert document["summary"]["files"] == 1
     assert {f["code"] for f in document["findings"]} <= {"DI000", "DI001", "DI002", "DI003", "DI004", "DI005",
-                                                        "DI006", "DI007", "DI008"}
+                                                        "DI006", "DI007", "DI008", "DI010"}
 
 
 # Mutations a half-edited or half-merged file shows: lines lost, repeated, swapped, re-indented or cut; a

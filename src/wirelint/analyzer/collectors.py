@@ -26,6 +26,7 @@ from bisect import bisect_right
 from collections.abc import Callable
 
 from .discovery import LINE_BREAK_RE, resolve_relative
+from .generators import Gap, cleanup_gaps
 from .lookups import body_lookups, constructor_calls, function_body_facts, mutable_globals
 from .models import (
     AttributeExpr,
@@ -51,6 +52,7 @@ from .models import (
     SequenceExpr,
     StringExpr,
     SubscriptExpr,
+    YieldGap,
 )
 from .overrides import is_test_code, test_facts
 from .parsing import SourceDecodeError, decode_source, without_data_blocks, without_data_literals
@@ -168,6 +170,7 @@ def _facts(module: str, path: str, is_package: bool, source: str, tree: ast.Modu
         call_flows=body.flows,
         attribute_writes=body.attribute_writes,
         attribute_reads=body.attribute_reads,
+        yield_gaps=tuple(collector.yield_gaps),
         line_count=_line_count(source),
         unanalysed_lines=newer.unanalysed_lines if newer is not None else (),
     )
@@ -460,6 +463,7 @@ class _Collector:
         self.import_time_calls: list[ImportTimeCall] = []
         self.item_assignments: list[ItemAssignment] = []
         self.compositions: list[tuple[str, CallExpr]] = []
+        self.yield_gaps: list[YieldGap] = []
         self.main_guard = 0
         self.frames: list[_Frame] = [_Frame("module", "", "")]
         # per open function: [yields, returns]
@@ -1013,6 +1017,17 @@ class _Collector:
         yields, returns, facts_args = self.function_state.pop()
         facts = FunctionFacts(yields=yields, returns=tuple(returns), **facts_args)
         self.functions[facts.qualname] = facts
+        if yields:
+            self.yield_gaps.extend(self.yield_gap(facts.qualname, gap) for gap in cleanup_gaps(original_node))
+
+    def yield_gap(self, function: str, gap: Gap) -> YieldGap:
+        node = gap.node
+        line, column = self._start(node)
+        starts = self.text.starts()
+        end = starts[line] if line < len(starts) else len(self.text.text)
+        first_line = self.text.text[starts[line - 1]:end].strip()
+        return YieldGap(function, gap.kind, first_line, Location(self.path, line, column + 1, line, column + 1),
+                        gap.yield_line)
 
     def visit_ClassDef(self, node: ast.ClassDef) -> None:
         name = self.definition_name(node)

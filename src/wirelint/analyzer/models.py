@@ -384,6 +384,22 @@ class TestFacts:
     requests: tuple[tuple[str, tuple[str, ...]], ...]  # function qualname -> its parameter names
 
 
+YieldGapKind = Literal["skipped", "swallowed"]
+
+
+@dataclass(frozen=True, slots=True)
+class YieldGap:
+    """Where a generator's cleanup is not guaranteed when the code it yielded to raises (analyzer/generators.py):
+    a `skipped` statement after the yield that uses a resource it opened, or an except that `swallowed` the
+    exception."""
+
+    function: str  # qualname of the generator
+    kind: YieldGapKind
+    statement: str  # the first line of the skipped statement, or the handler's `except ...:` line
+    location: Location
+    yield_line: int
+
+
 @dataclass(frozen=True, slots=True)
 class ParseErrorFacts:
     message: str
@@ -424,9 +440,8 @@ class ModuleFacts:
     call_flows: tuple[CallFlow, ...] = ()
     attribute_writes: tuple[AttributeWrite, ...] = ()
     attribute_reads: tuple[AttributeRead, ...] = ()
+    yield_gaps: tuple[YieldGap, ...] = ()
     is_test: bool = False  # test code, by its path or by what it contains (see overrides.is_test_code)
-    # Top-level scans only: the most annotated parameters any `def __init__` of the module declares, so that
-    # DI002 parses only the modules that may hold an over-injected constructor.
     # Lines of statements left out of the facts: syntax newer than the running interpreter that could not be
     # rewritten into code it parses (see analyzer/newer_syntax.py).
     unanalysed_lines: tuple[int, ...] = ()

@@ -111,6 +111,8 @@ def render_text(report: Report, *, summary: bool = True, color: bool = False) ->
         for related in f.related:
             console.print(Text.assemble(("  = ", "blue"), f"{visible(related.location.path)}:"
                                         f"{related.location.line}: {visible(related.message)}"))
+        if f.fix is not None:
+            console.print(Text.assemble(("  help: ", "bold cyan"), visible(f.fix)))
         console.print()
     if summary:
         console.print(Text(_summary_line(report), style="bold"))
