@@ -5,7 +5,14 @@
 
 from fastapi import APIRouter
 
-from sample_app.antipatterns import hard_wired, module_session, over_injection, service_locator, shared_state
+from sample_app.antipatterns import (
+    hard_wired,
+    module_session,
+    over_injection,
+    service_locator,
+    shared_state,
+    yield_cleanup,
+)
 
 router = APIRouter(prefix="/antipatterns", tags=["antipatterns"])
 router.include_router(over_injection.router)
@@ -13,3 +20,4 @@ router.include_router(service_locator.router)
 router.include_router(module_session.router)
 router.include_router(shared_state.router)
 router.include_router(hard_wired.router)
+router.include_router(yield_cleanup.router)

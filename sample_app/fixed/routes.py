@@ -10,6 +10,7 @@ from sample_app.fixed import (
     over_injection,
     service_locator,
     shared_state,
+    yield_cleanup,
 )
 
 router = APIRouter(prefix="/fixed", tags=["fixed"])
@@ -20,3 +21,4 @@ router.include_router(module_session.router)
 router.include_router(shared_state.router)
 router.include_router(called_dependency.router)
 router.include_router(hard_wired.router)
+router.include_router(yield_cleanup.router)

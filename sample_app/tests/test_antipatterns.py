@@ -61,3 +61,50 @@ def test_fixed_cycle_routes(client):
 
 def test_fixed_called_dependency(client):
     assert client.get("/fixed/called-dependency/settings").json() == {"app_name": "wirelint bookstore"}
+
+
+@pytest.fixture
+def closed_sessions(monkeypatch):
+    """The sessions the yield-cleanup dependencies open, with whether each was closed."""
+    from sample_app.antipatterns import yield_cleanup as bad
+    from sample_app.db import SessionLocal
+    from sample_app.fixed import yield_cleanup as good
+
+    opened: list[list] = []
+
+    def tracked_session():
+        session = SessionLocal()
+        record = [session, False]
+        opened.append(record)
+        close = session.close
+
+        def tracked_close():
+            record[1] = True
+            close()
+
+        session.close = tracked_close
+        return session
+
+    monkeypatch.setattr(bad, "SessionLocal", tracked_session)
+    monkeypatch.setattr(good, "SessionLocal", tracked_session)
+    return opened
+
+
+@pytest.mark.parametrize("kind", ["antipatterns", "fixed"])
+def test_yield_cleanup_found_book(client, closed_sessions, kind):
+    assert client.get(f"/{kind}/yield-cleanup/books/1").json() == {"title": "A Wizard of Earthsea"}
+    assert [closed for _, closed in closed_sessions] == [True]
+
+
+@pytest.mark.parametrize(("kind", "closed"), [("antipatterns", False), ("fixed", True)])
+def test_yield_cleanup_a_404_leaks_the_unguarded_session(client, closed_sessions, kind, closed):
+    assert client.get(f"/{kind}/yield-cleanup/books/99").status_code == 404
+    assert [was_closed for _, was_closed in closed_sessions] == [closed]
+
+
+@pytest.mark.parametrize(("kind", "status"), [("antipatterns", 500), ("fixed", 404)])
+def test_yield_cleanup_a_swallowing_handler_turns_the_404_into_a_500(app, kind, status):
+    from fastapi.testclient import TestClient
+
+    with TestClient(app, raise_server_exceptions=False) as client:
+        assert client.get(f"/{kind}/yield-cleanup/transactional/books/99").status_code == status

@@ -25,6 +25,8 @@ EXPECTED = [
     ("DI003", "sample_app/antipatterns/service_locator.py", 48),
     ("DI003", "sample_app/antipatterns/service_locator.py", 54),
     ("DI006", "sample_app/antipatterns/shared_state.py", 14),
+    ("DI010", "sample_app/antipatterns/yield_cleanup.py", 24),
+    ("DI010", "sample_app/antipatterns/yield_cleanup.py", 31),
     ("DI002", "sample_app/containers/composition_root.py", 136),
     ("DI004", "sample_app/containers/injector_style.py", 54),
     ("DI001", "sample_app/containers/lagom_style.py", 83),
@@ -58,7 +60,7 @@ def test_graph_shape(index):
     graph = index.graph
     app = "sample_app.main.create_app.<locals>.app"
     mounted = [node.id for node in graph.endpoints() if any(r.app == app for r in graph.routes_of(node.id))]
-    assert len(mounted) == 32
+    assert len(mounted) == 36
     assert [node.id for node in graph.unresolved()] == [
         "unresolved:sample_app.antipatterns.called_dependency:17:get_settings()"
     ]
