@@ -11,12 +11,12 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Literal
 
+from .lookups import nodes_in, statement_blocks
+
 # Calls that give a resource back: names containing one of these verbs (`close`, `aclose`, `close_all`,
 # `release_connection`), and a few exact method names (`scoped_session.remove()`, `client.stop()`).
 _CLEANUP_VERBS = ("close", "release", "dispose", "disconnect", "shutdown", "terminate", "cleanup", "putconn")
 _CLEANUP_METHODS = frozenset({"remove", "stop", "quit", "free", "__exit__", "__aexit__"})
-_SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)
-_BLOCKS = ("body", "handlers", "orelse", "finalbody")
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,27 +67,15 @@ _Chain = tuple[tuple[ast.AST | None, list, int], ...]
 
 
 def _yield_paths(block: list[ast.stmt], path: _Chain, parent: ast.AST | None = None) -> Iterator[_Chain]:
-    """For each statement-level yield (`yield x`, `v = yield x`, `await`-less), the chain of (parent statement,
-    block, index in block) from the function body down to it."""
+    """For each statement-level yield (`yield x`, `v = yield x`), the chain of (parent statement, block, index in
+    block) from the function body down to it."""
     for index, statement in enumerate(block):
         here = (*path, (parent, block, index))
         if _is_yield(statement):
             yield here
             continue
-        if isinstance(statement, _SCOPES):
-            continue
-        for name in _BLOCKS:
-            inner = getattr(statement, name, None)
-            if not inner:
-                continue
-            if name == "handlers":
-                for handler in inner:
-                    yield from _yield_paths(handler.body, here, statement)
-            else:
-                yield from _yield_paths(inner, here, statement)
-        if isinstance(statement, ast.Match):
-            for case in statement.cases:
-                yield from _yield_paths(case.body, here, statement)
+        for inner in statement_blocks(statement):
+            yield from _yield_paths(inner, here, statement)
 
 
 def _reached_after(statements: list[ast.stmt]) -> tuple[list[ast.stmt], bool]:
@@ -99,7 +87,7 @@ def _reached_after(statements: list[ast.stmt]) -> tuple[list[ast.stmt], bool]:
         if isinstance(statement, ast.Return | ast.Raise | ast.Break | ast.Continue):
             leaves = True
             break
-        if not any(isinstance(node, ast.Yield | ast.YieldFrom) for node in _own_nodes([statement])):
+        if not any(isinstance(node, ast.Yield | ast.YieldFrom) for node in nodes_in([statement])):
             reached.append(statement)
     return reached, leaves
 
@@ -112,23 +100,14 @@ def _is_yield(statement: ast.stmt) -> bool:
 
 def _raises(handler: ast.ExceptHandler) -> bool:
     """Whether the handler raises anywhere in its own code (a bare re-raise, a new exception, under a condition)."""
-    return any(isinstance(node, ast.Raise) for node in _own_nodes(handler.body))
-
-
-def _own_nodes(statements: list[ast.stmt]) -> Iterator[ast.AST]:
-    stack: list[ast.AST] = list(statements)
-    while stack:
-        node = stack.pop()
-        yield node
-        if not isinstance(node, _SCOPES):
-            stack.extend(ast.iter_child_nodes(node))
+    return any(isinstance(node, ast.Raise) for node in nodes_in(handler.body))
 
 
 def _resources_before(function: ast.FunctionDef | ast.AsyncFunctionDef, line: int) -> frozenset[str]:
     """Local names bound to what a call returned (`db = SessionLocal()`, `conn = await pool.acquire()`) before
     `line`; not `with ... as` targets: their context manager closes them."""
     names: set[str] = set()
-    for node in _own_nodes(function.body):
+    for node in nodes_in(function.body):
         if isinstance(node, ast.Assign | ast.AnnAssign) and node.lineno < line and node.value is not None:
             value = node.value.value if isinstance(node.value, ast.Await) else node.value
             if isinstance(value, ast.Call):
@@ -143,7 +122,7 @@ def _cleans_up(statement: ast.stmt, resources: frozenset[str]) -> bool:
     record after the yield (`repo.delete(code)`: consume it only if the request succeeded) is not cleanup."""
     if not resources:
         return False
-    for node in _own_nodes([statement]):
+    for node in nodes_in([statement]):
         if not isinstance(node, ast.Call):
             continue
         func = node.func

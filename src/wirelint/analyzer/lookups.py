@@ -258,13 +258,9 @@ def _module_attribute_writes(statements: list[ast.stmt]) -> list[AttributeWrite]
                 dotted = _dotted(target) if isinstance(target, ast.Attribute) else None
                 if dotted is not None and _value_converter(statement.value) is not None:
                     found.append(AttributeWrite("", dotted, _value_converter(statement.value), statement.lineno))
-        elif not isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-            for field in ("body", "orelse", "finalbody"):
-                inner = getattr(statement, field, None)
-                if isinstance(inner, list):
-                    found.extend(_module_attribute_writes(inner))
-            for handler in getattr(statement, "handlers", ()):
-                found.extend(_module_attribute_writes(handler.body))
+        else:
+            for block in statement_blocks(statement):
+                found.extend(_module_attribute_writes(block))
     return found
 
 
@@ -574,6 +570,7 @@ def _stored_value(node: ast.AST | None, process_names: set[str]) -> StoredValue:
 
 
 def _functions(body, prefix: str):
+    """(qualname, node) of every function, under any block (`if`, `try`, `with`, ...), named as Python names it."""
     for statement in body:
         if isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef)):
             qualname = f"{prefix}{statement.name}"
@@ -581,12 +578,31 @@ def _functions(body, prefix: str):
             yield from _functions(statement.body, f"{qualname}.<locals>.")
         elif isinstance(statement, ast.ClassDef):
             yield from _functions(statement.body, f"{prefix}{statement.name}.")
+        else:
+            for block in statement_blocks(statement):
+                yield from _functions(block, prefix)
+
+
+def statement_blocks(statement: ast.stmt) -> list[list[ast.stmt]]:
+    """The blocks of statements a compound statement holds (not a function's or a class's body)."""
+    if isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+        return []
+    blocks = [getattr(statement, field) for field in ("body", "orelse", "finalbody")
+              if isinstance(getattr(statement, field, None), list)]
+    blocks += [handler.body for handler in getattr(statement, "handlers", ())]
+    blocks += [case.body for case in getattr(statement, "cases", ())]
+    return blocks
 
 
 def own_nodes(function: ast.FunctionDef | ast.AsyncFunctionDef):
     """Nodes of a function's body, not descending into nested functions, classes or lambdas (nor into
     expression contexts and operators, which carry nothing)."""
-    stack = list(function.body)
+    return nodes_in(function.body)
+
+
+def nodes_in(statements: list[ast.stmt]):
+    """Nodes of these statements and under them, without nested functions, classes or lambdas."""
+    stack = [statement for statement in statements if type(statement) not in _OWN_SCOPES]
     pop, push, extend = stack.pop, stack.append, stack.extend
     while stack:
         node = pop()
