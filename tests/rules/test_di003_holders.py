@@ -50,3 +50,23 @@ def test_one_finding_per_function_and_holder(analyze_project):
          "that returns it) so that the signature says what the code needs and tests can override it",
          [(10, "`app.STORAGE` read here")]),
     ]
+
+
+def test_a_closure_a_route_defines_is_on_the_request_path_once(analyze_project):
+    """The closure's reads are its own (not also its parent's), and it runs for the request, called or not."""
+    files = dict(FILES)
+    files["app/routes.py"] = """\
+import asyncio
+from fastapi import APIRouter
+from app.forge import app
+router = APIRouter()
+@router.post("/{key}")
+async def create(key: str):
+    async def store():
+        app.STORAGE.put(key)
+    asyncio.get_running_loop().call_soon(store)
+    return key
+"""
+    index = analyze_project(files)
+    assert [(f.location.path, f.location.line, f.message.split(" fetches")[0])
+            for f in run_rules(index, [ServiceLocator()])] == [("app/routes.py", 8, "`app.STORAGE`")]

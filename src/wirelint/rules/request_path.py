@@ -13,9 +13,12 @@ from ..analyzer.resolve import Ctx, DefSym
 def follow_calls(index, roots: set[str], limit: int = 20_000) -> set[str]:
     """The request path: the functions FastAPI runs, and the project functions they call: through names,
     module attributes, and methods of instances whose class is known from `self`, a parameter's type or
-    dependency, or a typed constructor parameter of the same name (no module is parsed just to know)."""
+    dependency, or a typed constructor parameter of the same name (no module is parsed just to know). The
+    functions a reached function defines are reached too: a closure runs for the request that made it (a
+    callback, a task, a `map` over the request's items), called or not."""
     resolver = index.resolver
     calls_by_module: dict[str, dict[str, list]] = {}
+    nested_by_module: dict[str, dict[str, list[str]]] = {}
     reached = set(roots)
     queue = sorted(roots)
     while queue and len(reached) < limit:
@@ -29,7 +32,17 @@ def follow_calls(index, roots: set[str], limit: int = 20_000) -> set[str]:
             for caller, callee in facts.body_calls:
                 table.setdefault(caller, []).append(callee)
             calls_by_module[module] = table
+            nested: dict[str, list[str]] = {}
+            for name in facts.functions:
+                if ".<locals>." in name:
+                    nested.setdefault(name.rpartition(".<locals>.")[0], []).append(name)
+            nested_by_module[module] = nested
         qualname = function_id[len(module) + 1:]
+        for inner in nested_by_module[module].get(qualname, ()):
+            target = f"{module}.{inner}"
+            if target not in reached:
+                reached.add(target)
+                queue.append(target)
         for callee in calls_by_module[module].get(qualname, ()):
             sym = resolver.resolve_qualified(callee, Ctx(module, qualname))
             if not (isinstance(sym, DefSym) and sym.kind == "function"):
