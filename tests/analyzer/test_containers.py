@@ -156,9 +156,9 @@ def helper(orders: Orders = Provide[Container.audit]):  # dependency-injector's 
         ("app.Container.audit.repo", "app.SqlRepo", "container-binding", None),
     }
     orders = index.graph.node("app.Container.orders")
-    assert (orders.kind, orders.lifetime, orders.class_id) == ("container-provider", "factory", "app.Orders")
-    assert index.graph.node("app.Base.repo").lifetime == "resource"
-    assert index.graph.node("app.Base.config").lifetime == "configuration"
+    assert (orders.kind, orders.provider_type, orders.class_id) == ("container-provider", "factory", "app.Orders")
+    assert index.graph.node("app.Base.repo").provider_type == "resource"
+    assert index.graph.node("app.Base.config").provider_type == "configuration"
     assert "app.helper" not in index.graph
 
 
@@ -329,7 +329,7 @@ async def read(service: Annotated[Service, Depends(Provide[Root.auth.service])])
         ("app.containers.Root.session", "app.containers.Root.db", "container-binding", None),
     }
     auth = index.graph.node("app.containers.Root.auth")
-    assert (auth.lifetime, auth.class_id) == ("container", "app.mod.AuthModule")
+    assert (auth.provider_type, auth.class_id) == ("container", "app.mod.AuthModule")
     assert index.graph.node("app.mod.AuthModule").kind == "container"
 
 

@@ -514,9 +514,9 @@ def container_graph():
         ("app.api.create_order", "endpoint", "app/api.py", 10, {}),
         ("app.api.list_orders", "endpoint", "app/api.py", 20, {}),
         ("app.containers.Container.orders", "container-provider", "app/containers.py", 8,
-         {"class_id": "app.services.OrderService", "lifetime": "factory"}),
+         {"class_id": "app.services.OrderService", "provider_type": "factory"}),
         ("app.containers.Container.repository", "container-provider", "app/containers.py", 7,
-         {"class_id": "app.repos.SqlOrderRepository", "lifetime": "singleton"}),
+         {"class_id": "app.repos.SqlOrderRepository", "provider_type": "singleton"}),
         ("app.cycle.Alpha", "class", "app/cycle.py", 1, {}),
         ("app.cycle.Beta", "class", "app/cycle.py", 5, {}),
         ("app.deps.get_db", "provider", "app/deps.py", 1, {"yields": True}),
@@ -556,19 +556,20 @@ def container_view(**options) -> GraphView:
     return build_view(container_graph(), modules=CONTAINER_MODULES, title="containers", **options)
 
 
-def test_container_providers_say_their_lifetime_and_what_they_call():
+def test_container_providers_say_their_type_and_what_they_call():
     view = container_view()
     orders = view.node("app.containers.Container.orders")
-    assert (orders.kind, orders.label, orders.detail, orders.lifetime, orders.calls) == (
+    assert (orders.kind, orders.label, orders.detail, orders.provider_type, orders.calls) == (
         "container-provider", "Container.orders", ("factory provider", "calls app.services.OrderService"),
         "factory", "app.services.OrderService")
     container = view.node("app.wiring.container")
-    assert (container.kind, container.detail, container.lifetime, container.calls) == ("container", (), None, None)
+    assert (container.kind, container.detail, container.provider_type, container.calls) == (
+        "container", (), None, None)
     document = {item["id"]: item for item in view.to_dict()["nodes"]}
-    assert (document["app.containers.Container.repository"]["lifetime"],
+    assert (document["app.containers.Container.repository"]["provider_type"],
             document["app.containers.Container.repository"]["calls"]) == ("singleton", "app.repos.SqlOrderRepository")
-    # only container-providers carry the two keys: other documents are as they were
-    assert "lifetime" not in document["app.wiring.container"] and "calls" not in document["app.services.Locator"]
+    # only container-providers carry the two keys
+    assert "provider_type" not in document["app.wiring.container"] and "calls" not in document["app.services.Locator"]
     assert [(e.source.rsplit(".", 1)[1], e.target.rsplit(".", 1)[1], e.vias, e.parameters, e.in_cycle)
             for e in view.edges if e.source.startswith("app.c")] == [
         ("orders", "repository", ("constructor",), ("repo",), False),
@@ -579,11 +580,11 @@ def test_container_providers_say_their_lifetime_and_what_they_call():
     from wirelint.analyzer.models import Node
     from wirelint.report.graph_view import node_detail
 
-    unnamed = Node("app.c.Container.config", "container-provider", None)  # no lifetime read, no callable
+    unnamed = Node("app.c.Container.config", "container-provider", None)  # no type read, no callable
     assert node_detail(container_graph(), unnamed) == ("container provider", "(external)")
     # a callable of the container's own module is named as that module's code names it
     local = Node("app.c.Container.shelf", "container-provider", None, class_id="app.c.BookShelf",
-                 lifetime="thread_safe_singleton")
+                 provider_type="thread_safe_singleton")
     assert node_detail(container_graph(), local) == ("thread_safe_singleton provider", "calls BookShelf", "(external)")
 
 

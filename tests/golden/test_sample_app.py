@@ -108,7 +108,7 @@ def test_container_edges(index):
     found = {(short(e.source), short(e.target), e.via, e.parameter, e.location.line) for e in index.graph.edges()
              if e.via in ("constructor", "container-binding", "container-resolve")}
     assert found == CONTAINER_EDGES
-    providers = {short(n.id): (n.lifetime, n.class_id) for n in index.graph.nodes() if n.kind == "container-provider"}
+    providers = {short(n.id): (n.provider_type, n.class_id) for n in index.graph.nodes() if n.kind == "container-provider"}
     assert providers == {
         "injector_style.Container.session": ("singleton", "sample_app.db.SessionLocal"),
         "injector_style.Container.shelf": ("factory", "sample_app.containers.injector_style.BookShelf"),

@@ -136,7 +136,7 @@ def test_dependency_injector_container_matches_runtime(graph):
     (declared,) = runtime["dependency_injector"].values()
     providers = {node.id: node for node in graph.nodes()
                  if node.kind == "container-provider" and in_module(node.id, INJECTOR)}
-    assert {(node.id, node.lifetime, node.class_id) for node in providers.values()} == {
+    assert {(node.id, node.provider_type, node.class_id) for node in providers.values()} == {
         (provider_id, provider["lifetime"], provider["provides"]) for provider_id, provider in declared.items()
     }
     assert {(edge.source, edge.target) for edge in edges(graph, "container-binding", INJECTOR)} == {
@@ -281,7 +281,7 @@ def test_runtime_side_on_a_handwritten_module(tmp_path):
     finally:
         os.chdir(cwd)
     declared = runtime["dependency_injector"][m + "Container"]
-    assert {(n.id, n.lifetime, n.class_id) for n in static.nodes()
+    assert {(n.id, n.provider_type, n.class_id) for n in static.nodes()
             if n.kind == "container-provider" and n.id in declared} == {
         (provider_id, provider["lifetime"], provider["provides"]) for provider_id, provider in declared.items()}
     assert {(e.source, e.target) for e in static.edges() if e.via == "container-binding" and e.source in declared} == {

@@ -729,9 +729,9 @@ def container_view(collapse: bool = False) -> dict:
     for node_id, kind, extra in [
         ("app.api.list_orders", "endpoint", {}),
         ("app.containers.Container.orders", "container-provider",
-         {"class_id": "app.services.OrderService", "lifetime": "factory"}),
+         {"class_id": "app.services.OrderService", "provider_type": "factory"}),
         ("app.containers.Container.repository", "container-provider",
-         {"class_id": "app.repos.SqlOrderRepository", "lifetime": "singleton"}),
+         {"class_id": "app.repos.SqlOrderRepository", "provider_type": "singleton"}),
         ("app.cycle.Alpha", "class", {}),
         ("app.cycle.Beta", "class", {}),
         ("app.deps.get_db", "provider", {"yields": True}),
@@ -763,17 +763,17 @@ def container_view(collapse: bool = False) -> dict:
     return build_view(graph, modules=modules, title="containers", collapse=collapse).to_dict()
 
 
-def test_container_providers_carry_their_lifetime_into_the_page():
+def test_container_providers_carry_their_type_into_the_page():
     document = embedded_document(render_html(container_view()))
-    providers = {item["id"]: (item["kind"], item["lifetime"], item["calls"], item["detail"])
-                 for item in document["nodes"] if "lifetime" in item}
+    providers = {item["id"]: (item["kind"], item["provider_type"], item["calls"], item["detail"])
+                 for item in document["nodes"] if "provider_type" in item}
     assert providers == {
         "app.containers.Container.orders": ("container-provider", "factory", "app.services.OrderService",
                                             ["factory provider", "calls app.services.OrderService"]),
         "app.containers.Container.repository": ("container-provider", "singleton", "app.repos.SqlOrderRepository",
                                                 ["singleton provider", "calls app.repos.SqlOrderRepository"]),
     }
-    assert "lifetime" not in embedded_document(render_html(small_view()))["nodes"][0]
+    assert "provider_type" not in embedded_document(render_html(small_view()))["nodes"][0]
     assert render_html(container_view()) == render_html(container_view())
 
 
@@ -833,8 +833,8 @@ def test_container_kinds_and_edges_are_drawn_apart_and_in_the_legend(open_page, 
     details = page.locator("#details .node-detail")
     assert details.locator(".chip").text_content() == "container-provider \u00b7 singleton"
     rows = dict(zip(details.locator("dt").all_text_contents(), details.locator("dd").all_text_contents()))
-    assert (rows["lifetime"], rows["calls"]) == ("singleton", "app.repos.SqlOrderRepository")
-    assert "detail" not in rows  # the lifetime and callable lines have their rows
+    assert (rows["provider type"], rows["calls"]) == ("singleton", "app.repos.SqlOrderRepository")
+    assert "detail" not in rows  # the type and callable lines have their rows
     relations = page.eval_on_selector_all("#details .relations li", "lis => lis.map(li => li.textContent)")
     assert relations == ["repos.SqlOrderRepositoryvia container-binding",
                          "containers.Container.ordersrepo \u00b7 via constructor"]

@@ -232,11 +232,11 @@ def test_instance_nodes_are_located_at_their_variable_and_keep_their_class(tmp_p
 def test_sample_app_instances_match_the_static_graph():
     nodes = worker_document()["nodes"]
     assert nodes["sample_app.deps.auth.oauth2_scheme"] == {
-        "kind": "instance", "yields": False, "path": str(REPO / "sample_app/deps/auth.py"), "line": 21,
-        "class": "fastapi.security.OAuth2PasswordBearer"}
+        "kind": "instance", "yields": False, "is_async": True, "cached": False,
+        "path": str(REPO / "sample_app/deps/auth.py"), "line": 21, "class": "fastapi.security.OAuth2PasswordBearer"}
     assert nodes["sample_app.deps.pagination.pagination"] == {
-        "kind": "instance", "yields": False, "path": str(REPO / "sample_app/deps/pagination.py"), "line": 24,
-        "class": "sample_app.deps.pagination.Paginator"}
+        "kind": "instance", "yields": False, "is_async": False, "cached": False,
+        "path": str(REPO / "sample_app/deps/pagination.py"), "line": 24, "class": "sample_app.deps.pagination.Paginator"}
 
 
 def test_class_ids():

@@ -14,7 +14,21 @@ from dataclasses import dataclass, field
 
 from .containers import ContainerWiring
 from .graph import DependencyGraph
-from .models import CallExpr, ConditionalExpr, Edge, Expr, Location, ModuleFacts, Node, RouteFacts, RouteInfo, render
+from .lifetimes import CACHES, intrinsic_lifetime, settle_lifetimes
+from .models import (
+    CallExpr,
+    ConditionalExpr,
+    Edge,
+    Expr,
+    Location,
+    ModuleFacts,
+    Node,
+    RouteFacts,
+    RouteInfo,
+    SequenceExpr,
+    StringExpr,
+    render,
+)
 from .resolve import (
     FASTAPI_APP,
     FASTAPI_ROUTER,
@@ -32,6 +46,7 @@ from .resolve import (
 )
 
 _MAX_INCLUDE_DEPTH = 30
+_SCOPES = ("function", "request")
 
 
 @dataclass(frozen=True)
@@ -299,8 +314,9 @@ class GraphBuilder:
         for route in obj.routes:
             endpoint_id = self.add_target(route.endpoint)
             self.graph.add_route(endpoint_id, RouteInfo(route.methods, prefix + route.path, app, obj.id))
-            for expr, ctx, where, via in dependencies + [(e, c, p, "decorator") for e, c, p in route.dependencies]:
-                self.list_dependency(endpoint_id, expr, ctx, where, via)
+            listed = dependencies + [(e, c, p, "decorator") for e, c, p in route.dependencies]
+            for position, (expr, ctx, where, via) in enumerate(listed):
+                self.list_dependency(endpoint_id, expr, ctx, where, via, position)
         if len(stack) > _MAX_INCLUDE_DEPTH:
             return
         for include in obj.includes:
@@ -314,7 +330,7 @@ class GraphBuilder:
                 stack + [include.child.id],
             )
 
-    def list_dependency(self, source: str, expr: Expr, ctx: Ctx, where: Location, via: str) -> None:
+    def list_dependency(self, source: str, expr: Expr, ctx: Ctx, where: Location, via: str, position: int) -> None:
         """An edge for one item of a `dependencies=[...]` list given at `where`; the item's own position when
         it has one (a name bound elsewhere, `DependsAuth`, takes the list's)."""
         line, column = getattr(expr, "line", 0), getattr(expr, "column", 0)
@@ -323,7 +339,7 @@ class GraphBuilder:
         location = Location(where.path, line, column, line, column)
         marker = self.resolver.marker(expr, ctx)
         if isinstance(marker, DependsMarker) and marker.dependency is not None:
-            self.dependency_edge(source, marker, marker.dependency, marker.ctx, location, via, None)
+            self.dependency_edge(source, marker, marker.dependency, marker.ctx, location, via, None, position)
             return
         if isinstance(marker, DependsMarker):
             target = unresolved(ctx.module, line, render(expr), "Depends() in dependencies= has no callable")
@@ -333,19 +349,36 @@ class GraphBuilder:
         else:
             target = unresolved(ctx.module, line, render(expr), "not a Depends(...) marker")
         target_id = self.add_target(target, location)
-        self.graph.add_edge(Edge(source, target_id, via, location))
+        self.graph.add_edge(Edge(source, target_id, via, location, position=position))
 
     def dependency_edge(self, source: str, marker: DependsMarker, dependency: Expr, dependency_ctx: Ctx,
-                        location: Location, via: str, parameter: str | None) -> None:
+                        location: Location, via: str, parameter: str | None, position: int = 0) -> None:
         """The edge for one declared dependency: to the callable FastAPI calls, or, when a container
         provides it (`deps.depends(X)`, `Provide[Container.x]`), to what the container resolves."""
         resolved = self.containers.resolve_marker(marker, dependency, dependency_ctx, location)
+        use_cache, scope, scopes = self.marker_options(marker)
         if resolved is not None:
-            self.graph.add_edge(Edge(source, resolved, "container-resolve", location, parameter))
+            self.graph.add_edge(Edge(source, resolved, "container-resolve", location, parameter, use_cache, scope,
+                                     scopes, position))
             return
         target_id = self.add_target(self.resolver.callable_target(dependency, dependency_ctx), location)
-        self.graph.add_edge(Edge(source, target_id, via, location, parameter))
+        self.graph.add_edge(Edge(source, target_id, via, location, parameter, use_cache, scope, scopes, position))
         self.sites.append(DependencySite(source, dependency, dependency_ctx, location, via, target_id))
+
+    def marker_options(self, marker: DependsMarker) -> tuple[bool, str | None, tuple[str, ...]]:
+        """`use_cache` (True unless a constant says otherwise), `scope` ("function" | "request" | None) and the
+        `Security` scopes of a marker, as written."""
+        call = marker.call
+        if call is None or marker.container is not None:
+            return True, None, ()
+        use_cache = self.resolver.truth(call.keyword("use_cache"), marker.ctx) is not False
+        scope_expr = call.keyword("scope")
+        scope = scope_expr.value if isinstance(scope_expr, StringExpr) and scope_expr.value in _SCOPES else None
+        scopes: tuple[str, ...] = ()
+        scopes_expr = call.keyword("scopes") if marker.security else None
+        if isinstance(scopes_expr, SequenceExpr):
+            scopes = tuple(item.value for item in scopes_expr.items if isinstance(item, StringExpr))
+        return use_cache, scope, scopes
 
     def unresolved_site(self, facts: ModuleFacts, location: Location, text: str, reason: str) -> None:
         self.add_target(unresolved(facts.module, location.line, text, reason), location)
@@ -357,7 +390,8 @@ class GraphBuilder:
         if kind == "external":
             leaf = target.id.rstrip("()").rsplit(".", 1)[-1]
             kind = "instance" if target.id.endswith("()") else ("class" if leaf[:1].isupper() else "provider")
-            self.graph.add_node(Node(target.id, kind, None))
+            self.graph.add_node(Node(target.id, kind, None, lifetime=intrinsic_lifetime(kind),
+                                     is_async=False if kind == "class" else target.is_async))
             return target.id
         if kind == "unresolved":
             node_id = target.id
@@ -366,12 +400,21 @@ class GraphBuilder:
                 node_id = f"{prefix}:{site.line}:{rest}"  # an expression without a position of its own
             self.graph.add_node(Node(node_id, "unresolved", site, reason=target.reason))
             return node_id
-        self.graph.add_node(Node(target.id, kind, target.location, target.yields, target.class_id))
+        self.graph.add_node(Node(target.id, kind, target.location, target.yields, target.class_id,
+                                 lifetime=intrinsic_lifetime(kind, self.cached(target)), is_async=target.is_async))
         key = (target.id, target.env, target.drop, target.overrides)
         if key not in self._done:
             self._done.add(key)
             self._queue.append(target)
         return target.id
+
+    def cached(self, target: Target) -> bool:
+        """A function behind `lru_cache`/`cache`: FastAPI calls it per request, it returns one object."""
+        function = target.function
+        if function is None or target.kind not in ("provider", "factory") or not function.decorators:
+            return False
+        names = self.resolver.decorator_names(function.decorators, Ctx(target.module or "", function.scope))
+        return not CACHES.isdisjoint(names)
 
     def drain(self) -> None:
         while self._queue or self.containers.pending():
@@ -426,6 +469,7 @@ class GraphBuilder:
         self.seed_declarations()
         self.containers.seed()
         self.drain()
+        settle_lifetimes(self.graph)
         return self.graph
 
 

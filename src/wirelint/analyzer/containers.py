@@ -32,6 +32,7 @@ from .models import (
     render,
 )
 from .graph import FASTAPI_VIAS
+from .lifetimes import provider_type_lifetime
 from .resolve import (
     CLASSMETHOD,
     DATACLASS,
@@ -162,7 +163,7 @@ def other_entry_point(resolver: Resolver, module: str, function) -> bool:
     return False
 
 
-def provider_lifetime(kind: str) -> str:
+def provider_type_name(kind: str) -> str:
     """`Factory` -> `factory`, `ThreadSafeSingleton` -> `thread_safe_singleton`."""
     return _SNAKE_RE.sub("_", kind).lower()
 
@@ -395,7 +396,8 @@ class ContainerWiring:
                                                       render(key), f"{render(key)} is not a class lagom can build"),
                                            site)
         if key_id in LAGOM_CONTAINERS:  # lagom injects the container itself
-            self.builder.graph.add_node(Node(container, "container", self.container_location(container)))
+            self.builder.graph.add_node(Node(container, "container", self.container_location(container),
+                                                 lifetime="process"))
             return container
         node_id = self.class_node(sym, key_id)
         self._pending.append(("lagom", container, sym, key_id))
@@ -407,7 +409,7 @@ class ContainerWiring:
             if target.kind != "unresolved":
                 return self.builder.add_target(target)
         location = self.resolver.binding_location(sym) if isinstance(sym, VarSym) else None
-        self.builder.graph.add_node(Node(key_id, "class", location))
+        self.builder.graph.add_node(Node(key_id, "class", location, lifetime="request", is_async=False))
         return key_id
 
     def container_location(self, container: str) -> Location | None:
@@ -561,8 +563,10 @@ class ContainerWiring:
         if decl.kind == "Object" and decl.call.args:  # `providers.Object(engine)`: the object itself
             held = self.resolver.resolve(decl.call.args[0], body_ctx(self.resolver, decl.call.args[0], decl))
             class_id = held.id if isinstance(held, VarSym) else self.resolver.qualified(held)
+        provider_type = provider_type_name(decl.kind)
         self.builder.graph.add_node(Node(decl.id, "container-provider", decl.location, class_id=class_id,
-                                         lifetime=provider_lifetime(decl.kind)))
+                                         lifetime=provider_type_lifetime(provider_type), is_async=False,
+                                         provider_type=provider_type))
         if decl.id not in self._expanded:
             self._expanded.add(decl.id)
             self._pending.append(("provider", decl, target))
@@ -601,7 +605,7 @@ class ContainerWiring:
         location = facts.location if facts is not None else None
         if location is None and module is not None:
             location = Location(module.path, 0, 0, 0, 0)
-        self.builder.graph.add_node(Node(sub_id, "container", location))
+        self.builder.graph.add_node(Node(sub_id, "container", location, lifetime="process"))
         self.builder.graph.add_edge(Edge(decl.id, sub_id, "container-binding", decl.location))
         for name, argument in decl.call.keywords:
             overridden = provider_decl(self.resolver, self.resolver.class_attribute(sub, name))

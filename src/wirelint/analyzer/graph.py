@@ -27,6 +27,9 @@ def _edge_key(edge: Edge) -> tuple:
         location.line if location else 0,
         location.column if location else 0,
         edge.parameter or "",
+        edge.use_cache,
+        edge.scope or "",
+        edge.scopes,
     )
 
 
@@ -51,10 +54,18 @@ class DependencyGraph:
             if _KIND_PRIORITY[node.kind] <= _KIND_PRIORITY[current.kind]:
                 return
             node = Node(node.id, node.kind, current.location or node.location, current.yields or node.yields,
-                        current.class_id or node.class_id, node.reason, node.lifetime or current.lifetime)
+                        current.class_id or node.class_id, node.reason, node.lifetime or current.lifetime,
+                        current.is_async if node.is_async is None else node.is_async,
+                        node.provider_type or current.provider_type)
         self._nodes[node.id] = node
         self._successors.setdefault(node.id, {})
         self._predecessors.setdefault(node.id, set())
+
+    def replace_node(self, node: Node) -> None:
+        """Put `node` in place of the node with its id (a settled attribute such as its lifetime)."""
+        if node.id not in self._nodes:
+            raise KeyError(f"{node.id!r} is not a node")
+        self._nodes[node.id] = node
 
     def add_edge(self, edge: Edge, origin: str | None = None) -> None:
         for node_id in (edge.source, edge.target):

@@ -454,6 +454,9 @@ class ModuleFacts:
 # --- the graph's value objects ---------------------------------------------------------------------------
 
 
+Lifetime = Literal["request", "call", "process", "resolution"]
+
+
 @dataclass(frozen=True, slots=True)
 class RouteInfo:
     methods: tuple[str, ...]
@@ -471,7 +474,11 @@ class Node:
     yields: bool = False
     class_id: str | None = None  # an instance's class; what a container-provider calls
     reason: str | None = None  # why a node is unresolved
-    lifetime: str | None = None  # container-provider: factory | singleton | resource | ... (see graph-model.md)
+    # how long what it returns lives: request | call | process | resolution (analyzer/lifetimes.py); None when
+    # unknown (an unresolved node)
+    lifetime: Lifetime | None = None
+    is_async: bool | None = None  # FastAPI awaits it (True) or runs it in the threadpool (False); None: unknown
+    provider_type: str | None = None  # container-provider: factory | singleton | resource | ... (graph-model.md)
 
 
 @dataclass(frozen=True, slots=True)
@@ -482,6 +489,13 @@ class Edge:
     via: str
     location: Location | None
     parameter: str | None = None
+    use_cache: bool = True  # False: `Depends(f, use_cache=False)` calls `f` again for this parameter
+    scope: Literal["function", "request"] | None = None  # `Depends(f, scope=...)` (FastAPI 0.121+)
+    scopes: tuple[str, ...] = ()  # `Security(f, scopes=[...])`
+    # where FastAPI solves it among its source's dependencies: the index in the route's combined
+    # `dependencies=[...]` list (app, includes and routers outermost first, then the decorator's); 0 for
+    # parameters, which follow the list in signature order
+    position: int = 0
 
 
 # --- fast pickling -----------------------------------------------------------------------------------------

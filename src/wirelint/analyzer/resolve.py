@@ -180,6 +180,26 @@ class Target:
     def yields(self) -> bool:
         return bool(self.function and self.function.yields and self.kind != "class")
 
+    @property
+    def is_async(self) -> bool | None:
+        """Whether FastAPI awaits it: a class is constructed in the threadpool; an instance is as its
+        `__call__`; None when its code is not in the project."""
+        if self.kind == "class":
+            return False
+        if self.function is not None:
+            return self.function.is_async
+        return library_is_async(self.class_id or self.id) if self.kind in ("instance", "external") else None
+
+
+def library_is_async(name: str) -> bool | None:
+    """Whether FastAPI awaits an instance of a library class: FastAPI's security schemes have an async
+    `__call__`; other libraries' code is not read."""
+    if name.endswith("()") and name.startswith("fastapi.security."):
+        return True
+    if not name.endswith("()") and name.startswith("fastapi.security.") and name.rsplit(".", 1)[-1][:1].isupper():
+        return True
+    return None
+
 
 @dataclass(frozen=True, slots=True)
 class ParamSpec:

@@ -410,6 +410,12 @@ function fitDotted(text, font, maxWidth) {
 
 // ---------------------------------------------------------------- the graph model
 
+var LIFETIME_WORDS = {
+  request: "request: built once per request, shared by every parameter asking for it",
+  call: "call: use_cache=False, built again for each parameter",
+  process: "process: one object for the whole process",
+  resolution: "resolution: built again each time a container resolves it"
+};
 var nodes = [];
 var nodeById = new Map();
 list(data.nodes).forEach(function (raw) {
@@ -418,7 +424,8 @@ list(data.nodes).forEach(function (raw) {
     detail: list(raw.detail).map(str), module: str(raw.module), cluster: raw.cluster == null ? null : str(raw.cluster),
     path: raw.path == null ? null : str(raw.path), line: raw.line == null ? null : raw.line,
     yields: !!raw.yields, findings: list(raw.findings).map(str), out: [], inc: [],
-    lifetime: raw.lifetime == null ? null : str(raw.lifetime), calls: raw.calls == null ? null : str(raw.calls)
+    lifetime: raw.lifetime == null ? null : str(raw.lifetime), is_async: raw.is_async == null ? null : !!raw.is_async,
+    provider_type: raw.provider_type == null ? null : str(raw.provider_type), calls: raw.calls == null ? null : str(raw.calls)
   };
   nodes.push(node);
   if (!nodeById.has(node.id)) nodeById.set(node.id, node);
@@ -1193,7 +1200,7 @@ function ribbonPath(segments) {
 }
 
 function nodeTooltip(node) {
-  var kind = node.kind + (node.lifetime ? " (" + node.lifetime + ")" : "") + (node.yields ? " (yields)" : "");
+  var kind = node.kind + (node.provider_type ? " (" + node.provider_type + ")" : "") + (node.yields ? " (yields)" : "");
   var lines = [node.id, kind];
   var where = whereOf(node.path, node.line);
   if (where) lines.push(where);
@@ -1767,7 +1774,7 @@ function showDetails(node, dependencyCount, dependentCount) {
   }
   var card = el("div", "card node-detail");
   var heading = el("h3", null, node.label + " ");
-  heading.appendChild(chip(node.kind + (node.lifetime ? " \u00b7 " + node.lifetime : "")
+  heading.appendChild(chip(node.kind + (node.provider_type ? " \u00b7 " + node.provider_type : "")
     + (node.yields ? " \u00b7 yields" : ""), kindClass(node.kind)));
   card.appendChild(heading);
   var dl = el("dl");
@@ -1779,13 +1786,16 @@ function showDetails(node, dependencyCount, dependentCount) {
   row("id", node.id, "mono");
   row("module", node.module, "mono");
   row("file", whereOf(node.path, node.line), "mono");
-  // a container-provider's lifetime and callable have rows of their own: its detail lines that say them
+  // a container-provider's type and callable have rows of their own: its detail lines that say them
   // (graph_view.node_detail's "singleton provider", "calls ...") are not repeated
-  row("lifetime", node.lifetime);
+  row("lifetime", node.lifetime ? LIFETIME_WORDS[node.lifetime] || node.lifetime : null);
+  row("runs", node.is_async == null || node.kind === "container-provider" || node.kind === "container" ? null
+    : node.is_async ? "awaited on the event loop" : "in the threadpool (sync)");
+  row("provider type", node.provider_type);
   row("calls", node.calls, "mono");
-  var provider = node.kind === "container-provider", lifetimeLine = (node.lifetime || "container") + " provider";
+  var provider = node.kind === "container-provider", typeLine = (node.provider_type || "container") + " provider";
   var routes = node.detail.filter(function (line) {
-    return line && !(provider && (line === lifetimeLine || (node.calls && line.indexOf("calls ") === 0)));
+    return line && !(provider && (line === typeLine || (node.calls && line.indexOf("calls ") === 0)));
   });
   if (routes.length) row(node.kind === "endpoint" ? "routes" : "detail", routes.join("\n"), "mono");
   row("reach", plural(dependencyCount, "dependency", "dependencies") + ", "

@@ -7,7 +7,9 @@ import json
 from ..analyzer.graph import DependencyGraph
 from ..analyzer.project import ProjectIndex
 
-GRAPH_JSON_VERSION = 2  # 2: container kinds and vias, node lifetime (docs/graph-model.md)
+# 2: container kinds and vias; 3: every node's lifetime and is_async, container-provider's provider_type,
+# edges' use_cache, scope and scopes (docs/graph-model.md)
+GRAPH_JSON_VERSION = 3
 
 
 def graph_document(source: ProjectIndex | DependencyGraph, shown: set[str] | None = None) -> dict:
@@ -24,6 +26,8 @@ def graph_document(source: ProjectIndex | DependencyGraph, shown: set[str] | Non
             "path": node.location.path if node.location else None,
             "line": node.location.line if node.location else None,
             "yields": node.yields,
+            "is_async": node.is_async,
+            "lifetime": node.lifetime,
             "class": node.class_id,
         }
         if node.kind == "endpoint":
@@ -33,8 +37,8 @@ def graph_document(source: ProjectIndex | DependencyGraph, shown: set[str] | Non
             ]
         if node.reason is not None:
             item["reason"] = node.reason
-        if node.lifetime is not None:
-            item["lifetime"] = node.lifetime
+        if node.provider_type is not None:
+            item["provider_type"] = node.provider_type
         nodes.append(item)
     edges = [
         {
@@ -44,6 +48,9 @@ def graph_document(source: ProjectIndex | DependencyGraph, shown: set[str] | Non
             "path": edge.location.path if edge.location else None,
             "line": edge.location.line if edge.location else None,
             "parameter": edge.parameter,
+            "use_cache": edge.use_cache,
+            "scope": edge.scope,
+            "scopes": list(edge.scopes),
         }
         for edge in graph.edges()
         if shown is None or (edge.source in shown and edge.target in shown)

@@ -39,8 +39,10 @@ class ViewNode:
     line: int | None
     yields: bool
     findings: tuple[str, ...]  # codes of the findings located in this node, sorted
-    lifetime: str | None = None  # container-provider: factory | singleton | resource | ... (graph-model.md)
+    provider_type: str | None = None  # container-provider: factory | singleton | resource | ... (graph-model.md)
     calls: str | None = None  # container-provider: the callable it calls (its node's `class`)
+    lifetime: str | None = None  # request | call | process | resolution (analyzer/lifetimes.py); None: unknown
+    is_async: bool | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,8 +127,10 @@ def _node_dict(node: ViewNode) -> dict:
     item = {"id": node.id, "kind": node.kind, "label": node.label, "detail": list(node.detail), "module": node.module,
             "cluster": node.cluster, "path": node.path, "line": node.line, "yields": node.yields,
             "findings": list(node.findings)}
-    if node.lifetime is not None:  # container-providers only: other documents stay as they were
-        item["lifetime"] = node.lifetime
+    if node.provider_type is not None:
+        item["provider_type"] = node.provider_type
+    item["lifetime"] = node.lifetime
+    item["is_async"] = node.is_async
     if node.calls is not None:
         item["calls"] = node.calls
     return item
@@ -229,9 +233,9 @@ def module_of(node: Node, modules: Collection[str]) -> str:
     return node.id.rsplit(".", 1)[0]
 
 
-def provider_lifetime(node: Node) -> str:
-    """`singleton provider`: a container-provider's lifetime, as its detail line says it."""
-    return f"{node.lifetime} provider" if node.lifetime else "container provider"
+def provider_type_line(node: Node) -> str:
+    """`singleton provider`: a container-provider's type, as its detail line says it."""
+    return f"{node.provider_type} provider" if node.provider_type else "container provider"
 
 
 def node_detail(graph: DependencyGraph, node: Node) -> tuple[str, ...]:
@@ -243,7 +247,7 @@ def node_detail(graph: DependencyGraph, node: Node) -> tuple[str, ...]:
     if node.kind == "endpoint":
         lines += [f"{' '.join(r.methods)} {r.path}" for r in graph.routes_of(node.id)]
     elif node.kind == "container-provider":
-        lines.append(provider_lifetime(node))
+        lines.append(provider_type_line(node))
         if node.class_id:  # named as in its module's code when it is in the container's module
             home = node.class_id.rsplit(".", 1)[0]
             lines.append(f"calls {node.class_id[len(home) + 1:] if node.id.startswith(home + '.') else node.class_id}")
@@ -350,8 +354,9 @@ def build_view(graph: DependencyGraph, findings: Iterable[Finding] = (), *, modu
         nodes.append(ViewNode(node.id, node.kind, _label(node, module), node_detail(graph, node), module,
                               node_cluster or None, node.location.path if node.location else None,
                               node.location.line if node.location else None, node.yields,
-                              tuple(sorted(codes_at.get(node.id, ()))), node.lifetime,
-                              node.class_id if node.kind == "container-provider" else None))
+                              tuple(sorted(codes_at.get(node.id, ()))), node.provider_type,
+                              node.class_id if node.kind == "container-provider" else None, node.lifetime,
+                              node.is_async))
     edges = []
     for source in sorted(keep):
         for target in graph.dependencies_of(source):

@@ -15,6 +15,7 @@ import tempfile
 from pathlib import Path
 
 from ..analyzer.graph import DependencyGraph
+from ..analyzer.lifetimes import intrinsic_lifetime, settle_lifetimes
 from ..analyzer.models import Edge, Location, Node, RouteInfo
 
 RUNTIME_TIMEOUT_SECONDS = 300
@@ -67,23 +68,31 @@ def graph_from_document(document: dict, reference: str) -> DependencyGraph:
     graph = DependencyGraph()
     for node_id, info in document["nodes"].items():
         graph.add_node(Node(node_id, info["kind"], _location(info.get("path"), info.get("line")),
-                            bool(info.get("yields")), info.get("class")))
+                            bool(info.get("yields")), info.get("class"),
+                            lifetime=intrinsic_lifetime(info["kind"], bool(info.get("cached"))),
+                            is_async=info.get("is_async")))
     parameters: dict[tuple[str, str], list[str]] = {}
     for source, target, name in document.get("parameters", ()):
         parameters.setdefault((source, target), []).append(name)
+    options: dict[tuple[str, str, str | None], list[tuple[bool, str | None, tuple[str, ...]]]] = {}
+    for source, target, name, use_cache, scope, scopes in document.get("options", ()):
+        options.setdefault((source, target, name), []).append((use_cache, scope, tuple(scopes)))
+    order = document.get("order", {})
     for source, target, kind in document["edges"]:
+        position = order.get(source, []).index(target) if target in order.get(source, []) else 0
         for node_id in (source, target):
             if node_id not in graph:
-                graph.add_node(Node(node_id, "provider", None))
-        if kind == "param":
-            for name in parameters.get((source, target), [None]):
-                graph.add_edge(Edge(source, target, "param", None, name))
-        else:
-            graph.add_edge(Edge(source, target, "dependencies", None))
+                graph.add_node(Node(node_id, "provider", None, lifetime="request"))
+        names = parameters.get((source, target), [None]) if kind == "param" else [None]
+        for name in names:
+            for use_cache, scope, scopes in options.get((source, target, name), [(True, None, ())]):
+                graph.add_edge(Edge(source, target, "param" if kind == "param" else "dependencies", None, name,
+                                    use_cache, scope, scopes, position))
     for endpoint, methods, path in document["routes"]:
         if endpoint not in graph:
-            graph.add_node(Node(endpoint, "endpoint", None))
+            graph.add_node(Node(endpoint, "endpoint", None, lifetime="request"))
         graph.add_route(endpoint, RouteInfo(tuple(methods), path, reference))
+    settle_lifetimes(graph)
     return graph
 
 

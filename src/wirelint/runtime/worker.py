@@ -6,7 +6,8 @@ Only `wirelint graph/check --app` (explicitly opt-in) and the oracle tests use i
     python -m wirelint.runtime.worker --worker              # JSON lines in: {"root": ..., "app": ...}
 
 Output: {"routes": [[endpoint_id, [METHODS], path], ...], "edges": [[source, target, kind], ...],
-"parameters": [[source, target, name], ...], "nodes": {id: {"kind", "yields", "path", "line"}}} where kind is
+"parameters": [[source, target, name], ...], "options": [[source, target, name or null, use_cache, scope, [own
+Security scopes]], ...], "order": {id: [dependency ids in the order FastAPI solves them]}, "nodes": {id: {"kind", "yields", "is_async", "cached", "path", "line"}}} where kind is
 "param" for a parameter's dependency and "list" for a `dependencies=[...]` entry, or {"error": "..."}. Instance
 nodes also carry "class", and their path and line are those of the module variable holding them (or null).
 Node ids follow docs/graph-model.md. Nothing from wirelint's static path is imported here.
@@ -169,6 +170,8 @@ def runtime_document(root: str, reference: str) -> dict:
 
     nodes: dict[str, dict] = {}
     parameters: set[tuple[str, str, str]] = set()
+    options: set[tuple[str, str, str | None, bool, str | None, tuple[str, ...]]] = set()
+    order: dict[str, list[str]] = {}  # each node's dependencies in the order FastAPI solves them
 
     def describe(node: str, call, kind: str | None = None) -> None:
         if node in nodes:
@@ -185,6 +188,9 @@ def runtime_document(root: str, reference: str) -> dict:
                 kind = "instance"
         function = target if inspect.isfunction(target) else getattr(type(target), "__call__", None)
         yields = bool(function) and (inspect.isgeneratorfunction(function) or inspect.isasyncgenfunction(function))
+        is_async = not inspect.isclass(target) and bool(function) and (
+            inspect.iscoroutinefunction(inspect.unwrap(function)) or inspect.isasyncgenfunction(function))
+        cached = callable(getattr(call, "cache_info", None))  # functools.lru_cache / cache
         if inspect.isfunction(target) or inspect.isclass(target):
             path = line = None
             try:
@@ -192,19 +198,31 @@ def runtime_document(root: str, reference: str) -> dict:
                 line = inspect.getsourcelines(target)[1]
             except (OSError, TypeError):
                 pass
-            nodes[node] = {"kind": kind, "yields": yields, "path": path, "line": line}
+            nodes[node] = {"kind": kind, "yields": yields, "is_async": is_async, "cached": cached, "path": path,
+                           "line": line}
         else:  # an instance: located by the module variable that holds it, as the static graph does
             path, line = _variable_location(target, prefix)
-            nodes[node] = {"kind": kind, "yields": yields, "path": path, "line": line,
-                           "class": class_id(type(target), prefix)}
+            nodes[node] = {"kind": kind, "yields": yields, "is_async": is_async, "cached": cached, "path": path,
+                           "line": line, "class": class_id(type(target), prefix)}
+
+    def own_scopes(sub, parent) -> list[str]:
+        """The scopes `Security(..., scopes=[...])` declares on this dependency itself."""
+        if hasattr(sub, "own_oauth_scopes"):  # FastAPI 0.12x and later
+            return list(sub.own_oauth_scopes or [])
+        inherited = list(getattr(parent, "security_scopes", None) or [])
+        return [scope for scope in getattr(sub, "security_scopes", None) or [] if scope not in inherited]
 
     def walk(source: str, dependant, seen: frozenset[str]) -> None:
+        if dependant.dependencies:
+            order.setdefault(source, [node_id(sub.call, prefix) for sub in dependant.dependencies])
         for sub in dependant.dependencies:
             target = node_id(sub.call, prefix)
             describe(target, sub.call)
             edges.add((source, target, "param" if sub.name is not None else "list"))
             if sub.name is not None:
                 parameters.add((source, target, sub.name))
+            options.add((source, target, sub.name, bool(sub.use_cache), getattr(sub, "scope", None),
+                         tuple(own_scopes(sub, dependant))))
             if target not in seen:
                 walk(target, sub, seen | {target})
 
@@ -219,6 +237,8 @@ def runtime_document(root: str, reference: str) -> dict:
         routes.add((endpoint, tuple(sorted(methods)) if methods else ("WEBSOCKET",), route.path))
         walk(endpoint, route.dependant, frozenset({endpoint}))
     return {"routes": sorted(routes), "edges": sorted(edges), "parameters": sorted(parameters),
+            "options": sorted(options, key=lambda item: tuple(map(str, item))),
+            "order": dict(sorted(order.items())),
             "nodes": dict(sorted(nodes.items()))}
 
 
