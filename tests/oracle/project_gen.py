@@ -11,6 +11,7 @@ optional app-level dependencies.
 from __future__ import annotations
 
 import itertools
+import re
 from dataclasses import dataclass
 
 from hypothesis import strategies as st
@@ -38,7 +39,11 @@ def _reference_styles(module: str, name: str, style: int, package: str) -> tuple
 
 def _without_defaults_first(params: list[str]) -> list[str]:
     """Python wants parameters without a default before those with one."""
-    return sorted(params, key=lambda param: "=" in param)
+    return sorted(params, key=lambda param: bool(re.match(r"\w+=", param)) or " = " in param)
+
+
+# `use_cache=False` (as a literal or through a module constant FastAPI reads the same way): a per-call node.
+_CACHE_OPTIONS = st.sampled_from(["", "", ", use_cache=True", ", use_cache=False"])
 
 
 @st.composite
@@ -66,16 +71,19 @@ def projects(draw) -> Project:
                 line, expression = _reference_styles(f"{package}.{dep_module}", dep_name,
                                                      draw(st.integers(0, 2)), package)
                 module_imports[module].add(line)
+            options = draw(_CACHE_OPTIONS)
             if draw(st.booleans()):
-                params.append(f"d{dependency}: Annotated[int, Depends({expression})]")
+                params.append(f"d{dependency}: Annotated[int, Depends({expression}{options})]")
             else:
-                params.append(f"d{dependency}=Depends({expression})")
+                params.append(f"d{dependency}=Depends({expression}{options})")
         if draw(st.booleans()):
             params.append(f"q{number}: int = 0")
-        kind = draw(st.sampled_from(["def", "async def", "generator", "async generator"]))
+        kind = draw(st.sampled_from(["def", "async def", "generator", "async generator", "cached def"]))
         signature = ", ".join(_without_defaults_first(params))
         if kind == "def":
             body = [f"def {name}({signature}):", f"    return {number}"]
+        elif kind == "cached def":  # FastAPI reads the parameters through __wrapped__; the value lives on
+            body = ["@functools.lru_cache", f"def {name}({signature}):", f"    return {number}"]
         elif kind == "async def":
             body = [f"async def {name}({signature}):", f"    return {number}"]
         elif kind == "generator":
@@ -85,7 +93,8 @@ def projects(draw) -> Project:
         module_lines[module] += ["", ""] + body
         providers.append((module, name))
     for module, lines in module_lines.items():
-        header = ["from typing import Annotated", "from fastapi import Depends", *sorted(module_imports[module])]
+        header = ["import functools", "from typing import Annotated", "from fastapi import Depends",
+                  *sorted(module_imports[module])]
         files[f"{package}/{module}.py"] = "\n".join(header + lines) + "\n"
 
     def provider_expression(index: int, imports: set[str]) -> str:
@@ -152,7 +161,8 @@ def projects(draw) -> Project:
             for choice in draw(st.lists(st.integers(0, 9), max_size=4)):
                 slot = f"x{len(params)}"
                 if choice <= 2:
-                    params.append(f"{slot}=Depends({provider_expression(draw(st.integers(0, provider_count - 1)), imports)})")
+                    params.append(f"{slot}=Depends({provider_expression(draw(st.integers(0, provider_count - 1)), imports)}"
+                                  f"{draw(_CACHE_OPTIONS)})")
                 elif choice == 3 and aliases:
                     alias = draw(st.sampled_from(aliases))
                     if draw(st.booleans()):

@@ -19,6 +19,9 @@ from hypothesis import HealthCheck, given, settings
 
 from project_gen import projects
 from wirelint.analyzer import analyze
+from wirelint.analyzer.graph import FASTAPI_VIAS
+from wirelint.report.graph_tree import children
+from wirelint.runtime import graph_from_document
 from wirelint.runtime.crosscheck import CONTAINER, CONTAINER_LIBRARIES, fastapi_edges
 
 HERE = Path(__file__).resolve().parent
@@ -65,7 +68,38 @@ def static_document(root: Path, package: str, app_id: str) -> dict:
                 routes.add((node.id, tuple(route.methods), route.path))
                 endpoints.append(node.id)
     # FastAPI's own edges: a dependency a container provides is one edge to the container on both sides.
-    return {"routes": routes, "edges": fastapi_edges(graph, set(endpoints))}
+    return {"routes": routes, "edges": fastapi_edges(graph, set(endpoints)),
+            "lifetimes": lifetimes(graph, set(endpoints)), "order": resolution_order(graph, set(endpoints)),
+            "factories": {node.id for node in graph.nodes() if node.kind == "factory"}}
+
+
+def resolution_order(graph, endpoints: set[str]) -> dict[str, list[str]]:
+    """Each reachable node's dependencies in the order `wirelint graph --format tree` draws them."""
+    order = {}
+    for node_id in graph.reachable_from(endpoints):
+        targets = [CONTAINER if edge.via == "container-resolve" else edge.target
+                   for edge in children(graph, node_id) if edge.via in FASTAPI_VIAS or edge.via == "container-resolve"]
+        if targets:
+            order[node_id] = targets
+    return order
+
+
+def lifetimes(graph, endpoints: set[str]) -> dict:
+    """What FastAPI decides per node (awaited or threadpool, how long its value lives) and per edge
+    (use_cache, scope, own Security scopes), below these endpoints; containers' own edges left out."""
+    reachable = graph.reachable_from(endpoints)
+    edges = {(edge.source, edge.target, edge.use_cache, edge.scope, edge.scopes) for edge in graph.edges()
+             if edge.source in reachable and edge.via in FASTAPI_VIAS}
+    uncached = {target for _source, target, use_cache, _scope, _scopes in edges if not use_cache}
+    nodes = {}
+    for node in graph.nodes():
+        if (node.id not in reachable or node.kind in ("container", "container-provider", "unresolved")
+                or node.id.startswith(CONTAINER_LIBRARIES)):
+            continue
+        # `call` comes from any use_cache=False edge of the graph; the running app sees only the routes' ones
+        lifetime = "request" if node.lifetime == "call" and node.id not in uncached else node.lifetime
+        nodes[node.id] = (node.is_async, node.yields, lifetime)
+    return {"nodes": nodes, "edges": edges}
 
 
 def compare(static: dict, runtime: dict) -> list[str]:
@@ -77,7 +111,34 @@ def compare(static: dict, runtime: dict) -> list[str]:
     for label, ours, theirs in (("route", static["routes"], runtime_routes), ("edge", static["edges"], runtime_edges)):
         problems += [f"{label} only in wirelint: {item}" for item in sorted(ours - theirs)]
         problems += [f"{label} only in FastAPI: {item}" for item in sorted(theirs - ours)]
+    for source, targets in sorted(runtime["order"].items()):
+        targets = [CONTAINER if target.startswith(CONTAINER_LIBRARIES) else target for target in targets]
+        ours = static["order"].get(source)
+        if ours is not None and source in static["factories"]:
+            # one node for every closure a factory returns (graph-model.md); FastAPI's order is of one of them
+            ours = [target for target in ours if target in targets]
+        if ours is not None and ours != targets:
+            problems.append(f"order below {source}: wirelint {static['order'][source]}, FastAPI {targets}")
+    theirs = runtime_lifetimes(runtime)
+    ours = static["lifetimes"]
+    problems += [f"node {node}: wirelint (is_async, yields, lifetime) {ours['nodes'][node]}, FastAPI {value}"
+                 for node, value in sorted(theirs["nodes"].items())
+                 if node in ours["nodes"] and not _agrees(ours["nodes"][node], value)]
+    problems += [f"edge options only in wirelint: {item}" for item in sorted(ours["edges"] - theirs["edges"], key=str)
+                 if item[1] in theirs["nodes"]]
+    problems += [f"edge options only in FastAPI: {item}" for item in sorted(theirs["edges"] - ours["edges"], key=str)
+                 if item[1] in ours["nodes"]]
     return problems
+
+
+def _agrees(ours: tuple, theirs: tuple) -> bool:
+    """Equal, where wirelint knows: `is_async` is None for a library callable whose code it does not read."""
+    return all(mine is None or mine == value for mine, value in zip(ours, theirs))
+
+
+def runtime_lifetimes(runtime: dict) -> dict:
+    graph = graph_from_document(runtime, "runtime")
+    return lifetimes(graph, {endpoint for endpoint, _methods, _path in runtime["routes"]})
 
 
 def test_sample_app_matches_runtime(worker):
@@ -108,36 +169,69 @@ def test_runtime_side_on_a_handwritten_project(worker, tmp_path):
     package.mkdir()
     (package / "__init__.py").write_text("")
     (package / "main.py").write_text(
-        "from functools import partial\nfrom fastapi import APIRouter, Depends, FastAPI\n"
+        "from functools import lru_cache, partial\nfrom fastapi import APIRouter, Depends, FastAPI, Security\n"
         "def get_db():\n    yield 1\n"
         "def paged(size: int, db=Depends(get_db)):\n    return size\n"
-        "class Checker:\n    def __call__(self, db=Depends(get_db)):\n        return True\n"
+        "class Checker:\n    async def __call__(self, db=Depends(get_db, use_cache=False)):\n        return True\n"
         "checker = Checker()\n"
+        "@lru_cache\ndef settings():\n    return {}\n"
+        "async def user(s=Security(settings, scopes=['me'])):\n    return s\n"
         "router = APIRouter(prefix='/r', dependencies=[Depends(checker)])\n"
-        "@router.get('/items')\ndef items(p=Depends(partial(paged, 5))):\n    return []\n"
+        "@router.get('/items')\nasync def items(p=Depends(partial(paged, 5)), u=Depends(user)):\n    return []\n"
         "app = FastAPI()\napp.include_router(router, prefix='/api')\n"
     )
     path = str(package / "main.py")
+    m = "oracle_hand.main."
     assert worker.document(tmp_path, "oracle_hand.main:app") == {
-        "routes": [["oracle_hand.main.items", ["GET"], "/api/r/items"]],
+        "routes": [[m + "items", ["GET"], "/api/r/items"]],
         "edges": [
-            ["oracle_hand.main.checker", "oracle_hand.main.get_db", "param"],
-            ["oracle_hand.main.items", "oracle_hand.main.checker", "list"],
-            ["oracle_hand.main.items", "oracle_hand.main.paged", "param"],
-            ["oracle_hand.main.paged", "oracle_hand.main.get_db", "param"],
+            [m + "checker", m + "get_db", "param"],
+            [m + "items", m + "checker", "list"],
+            [m + "items", m + "paged", "param"],
+            [m + "items", m + "user", "param"],
+            [m + "paged", m + "get_db", "param"],
+            [m + "user", m + "settings", "param"],
         ],
         "parameters": [
-            ["oracle_hand.main.checker", "oracle_hand.main.get_db", "db"],
-            ["oracle_hand.main.items", "oracle_hand.main.paged", "p"],
-            ["oracle_hand.main.paged", "oracle_hand.main.get_db", "db"],
+            [m + "checker", m + "get_db", "db"],
+            [m + "items", m + "paged", "p"],
+            [m + "items", m + "user", "u"],
+            [m + "paged", m + "get_db", "db"],
+            [m + "user", m + "settings", "s"],
         ],
-        "nodes": {
-            "oracle_hand.main.checker": {"kind": "instance", "yields": False, "path": path, "line": 10,
-                                         "class": "oracle_hand.main.Checker"},
-            "oracle_hand.main.get_db": {"kind": "provider", "yields": True, "path": path, "line": 3},
-            "oracle_hand.main.items": {"kind": "endpoint", "yields": False, "path": path, "line": 12},
-            "oracle_hand.main.paged": {"kind": "provider", "yields": False, "path": path, "line": 5},
+        "options": [
+            [m + "checker", m + "get_db", "db", False, None, []],
+            [m + "items", m + "checker", None, True, None, []],
+            [m + "items", m + "paged", "p", True, None, []],
+            [m + "items", m + "user", "u", True, None, []],
+            [m + "paged", m + "get_db", "db", True, None, []],
+            [m + "user", m + "settings", "s", True, None, ["me"]],
+        ],
+        "order": {
+            m + "checker": [m + "get_db"], m + "items": [m + "checker", m + "paged", m + "user"],
+            m + "paged": [m + "get_db"], m + "user": [m + "settings"],
         },
+        "nodes": {
+            m + "checker": {"kind": "instance", "yields": False, "is_async": True, "cached": False, "path": path,
+                            "line": 10, "class": m + "Checker"},
+            m + "get_db": {"kind": "provider", "yields": True, "is_async": False, "cached": False, "path": path,
+                           "line": 3},
+            m + "items": {"kind": "endpoint", "yields": False, "is_async": True, "cached": False, "path": path,
+                          "line": 17},
+            m + "paged": {"kind": "provider", "yields": False, "is_async": False, "cached": False, "path": path,
+                          "line": 5},
+            m + "settings": {"kind": "provider", "yields": False, "is_async": False, "cached": True, "path": path,
+                             "line": 11},
+            m + "user": {"kind": "provider", "yields": False, "is_async": True, "cached": False, "path": path,
+                         "line": 14},
+        },
+    }
+    static = static_document(tmp_path, "oracle_hand", "oracle_hand.main.app")["lifetimes"]
+    assert static == runtime_lifetimes(worker.document(tmp_path, "oracle_hand.main:app"))
+    assert static["nodes"] == {
+        m + "checker": (True, False, "process"), m + "get_db": (False, True, "call"),
+        m + "items": (True, False, "request"), m + "paged": (False, False, "request"),
+        m + "settings": (False, False, "process"), m + "user": (True, False, "request"),
     }
 
 

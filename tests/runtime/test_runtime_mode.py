@@ -118,3 +118,24 @@ def test_static_path_never_imports_the_runtime_package():
             "print(sorted(m for m in sys.modules if m.startswith(('wirelint.runtime', 'fastapi', 'sample_app'))))")
     result = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True)
     assert (result.returncode, result.stdout) == (0, "[]\n"), result.stderr
+
+
+def test_the_tree_fastapi_builds_is_the_static_tree(tmp_path):
+    """Order, async/sync, yield, uncached, shared and lifetimes: the running app's tree is the static one;
+    only the names of the lists differ (at run time FastAPI has merged app, router and decorator lists)."""
+    import re
+    import textwrap
+
+    sys.path.insert(0, str(REPO / "tests" / "report"))
+    try:
+        from test_graph_tree import SHOP
+    finally:
+        sys.path.pop(0)
+    for relative, source in SHOP.items():
+        (tmp_path / relative).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / relative).write_text(textwrap.dedent(source).lstrip("\n"))
+    static = run("graph", "shop", "--format", "tree", "--no-cache", cwd=tmp_path)
+    runtime = run("graph", "--app", "shop.main:app", "--format", "tree", cwd=tmp_path)
+    assert static.returncode == runtime.returncode == 0
+    assert re.sub(r"\[(app|router|include|decorator)\]", "[dependencies]", static.stdout) == runtime.stdout
+    assert "[dependencies] deps.new_id  sync · call" in runtime.stdout

@@ -51,6 +51,7 @@ class GraphFormat(str, Enum):
     mermaid = "mermaid"
     markdown = "markdown"
     html = "html"
+    tree = "tree"
 
 
 class ClusterMode(str, Enum):
@@ -233,11 +234,15 @@ def graph(
                              project_root=project_root)
         dependency_graph, modules = index.graph, list(index.sources)
         within = index.selected_graph_nodes()  # part of a project: what those files declare, and its dependencies
-        if not no_findings and format is not GraphFormat.json:
+        if not no_findings and format not in (GraphFormat.json, GraphFormat.tree):
             findings = list(build_report(index, select_rules(None, None, config), config).findings)
         # `.` says nothing in a picture's title: name the folder it is
         title = "wirelint: " + ", ".join(Path.cwd().name if str(p) in (".", "./") else str(p)
                                          for p in (paths or [Path(".")]))
+    if format is GraphFormat.tree:
+        write_tree(dependency_graph, modules, output, route=route, focus=focus, depth=depth, reverse=reverse,
+                   within=within)
+        return
     if format is GraphFormat.json and not (route or focus or reverse or hide_unresolved or collapse
                                            or depth is not None):
         write_output(render_graph_json(dependency_graph, within), output)
@@ -272,6 +277,23 @@ def graph(
     if len(view.nodes) > LARGE_GRAPH and not (route or focus or collapse):
         typer.echo(f"wirelint: hint: {len(view.nodes)} nodes in one picture; --collapse (one node per module), "
                    "--route 'GET /path' or --focus NAME --depth 2 make it readable", err=True)
+
+
+def write_tree(graph, modules: list[str], output: Path | None, **options) -> None:
+    """Each route's resolution tree: coloured on a terminal, plain text into a pipe or a file."""
+    from ..report.graph_tree import render_tree_rich, render_tree_text, tree_lines
+    from ..report.graph_view import ViewError
+
+    try:
+        lines = tree_lines(graph, modules=modules, **options)
+    except ViewError as error:
+        raise fail(str(error)) from None
+    if (output is None or str(output) == "-") and sys.stdout.isatty():
+        from rich.console import Console
+
+        render_tree_rich(lines, Console())
+        return
+    write_output(render_tree_text(lines), output)
 
 
 def _codes(values: list[str] | None, option: str) -> list[str]:
