@@ -6,6 +6,7 @@
 from fastapi import APIRouter
 
 from sample_app.antipatterns import (
+    captive,
     hard_wired,
     module_session,
     over_injection,
@@ -21,3 +22,4 @@ router.include_router(module_session.router)
 router.include_router(shared_state.router)
 router.include_router(hard_wired.router)
 router.include_router(yield_cleanup.router)
+router.include_router(captive.router)

@@ -3,6 +3,7 @@
 from fastapi import APIRouter
 
 from sample_app.fixed import (
+    captive,
     called_dependency,
     dependency_cycle,
     hard_wired,
@@ -22,3 +23,4 @@ router.include_router(shared_state.router)
 router.include_router(called_dependency.router)
 router.include_router(hard_wired.router)
 router.include_router(yield_cleanup.router)
+router.include_router(captive.router)

@@ -108,3 +108,46 @@ def test_yield_cleanup_a_swallowing_handler_turns_the_404_into_a_500(app, kind, 
 
     with TestClient(app, raise_server_exceptions=False) as client:
         assert client.get(f"/{kind}/yield-cleanup/transactional/books/99").status_code == status
+
+
+@pytest.fixture
+def opened_sessions(monkeypatch):
+    """The sessions ``get_db`` opens, in order."""
+    from sample_app.db import SessionLocal
+    from sample_app.deps import database
+
+    opened: list = []
+
+    def recorded_session():
+        opened.append(SessionLocal())
+        return opened[-1]
+
+    monkeypatch.setattr(database, "SessionLocal", recorded_session)
+    return opened
+
+
+@pytest.mark.parametrize("kind", ["antipatterns", "fixed"])
+@pytest.mark.parametrize("route", ["cached", "first"])
+def test_captive_routes_answer(client, kind, route):
+    assert client.get(f"/{kind}/captive/{route}/books/1").json() == {"title": "A Wizard of Earthsea"}
+    assert client.get(f"/{kind}/captive/{route}/books/99").status_code == 404
+
+
+def test_captive_lru_cache_never_hits_and_keeps_every_session(client, opened_sessions):
+    from sample_app.antipatterns import captive
+
+    captive.get_cached_repository.cache_clear()
+    for _ in range(3):
+        client.get("/antipatterns/captive/cached/books/1")
+    info = captive.get_cached_repository.cache_info()
+    assert (info.hits, info.misses, info.currsize, len(opened_sessions)) == (0, 3, 3, 3)
+
+
+def test_captive_global_keeps_the_first_requests_session(client, opened_sessions, monkeypatch):
+    from sample_app.antipatterns import captive
+
+    monkeypatch.setattr(captive, "_first_repository", None)
+    client.get("/antipatterns/captive/first/books/1")
+    client.get("/antipatterns/captive/first/books/2")
+    assert len(opened_sessions) == 2
+    assert captive._first_repository.db is opened_sessions[0]  # the second request ran on the first's session

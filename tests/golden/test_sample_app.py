@@ -14,6 +14,8 @@ REPO = Path(__file__).resolve().parents[2]
 # (code, path, line): reviewed by hand against sample_app/README.md.
 EXPECTED = [
     ("DI007", "sample_app/antipatterns/called_dependency.py", 17),
+    ("DI009", "sample_app/antipatterns/captive.py", 25),
+    ("DI009", "sample_app/antipatterns/captive.py", 32),
     ("DI001", "sample_app/antipatterns/dependency_cycle.py", 21),
     ("DI001", "sample_app/antipatterns/dependency_cycle.py", 34),
     ("DI008", "sample_app/antipatterns/hard_wired.py", 22),
@@ -60,7 +62,7 @@ def test_graph_shape(index):
     graph = index.graph
     app = "sample_app.main.create_app.<locals>.app"
     mounted = [node.id for node in graph.endpoints() if any(r.app == app for r in graph.routes_of(node.id))]
-    assert len(mounted) == 36
+    assert len(mounted) == 40
     assert [node.id for node in graph.unresolved()] == [
         "unresolved:sample_app.antipatterns.called_dependency:17:get_settings()"
     ]

@@ -459,8 +459,21 @@ class _FunctionBody:
                 qualname, name, how, statement.lineno, statement.col_offset + 1,
                 name.split(".", 1)[0] in self.declared_global, stores, tuple(sorted(key_sources)),
                 tuple(sorted(value_sources)), self.stored(key, value) if stores else "data",
-                name in lookups, how in ("global assignment", "attribute assignment") and name in guards))
+                name in lookups, how in ("global assignment", "attribute assignment") and name in guards,
+                self.held(value) if stores else ()))
         return result
+
+    def held(self, value: ast.AST | None) -> tuple[str, ...]:
+        """The parameters `value` keeps as they are: itself, or an argument of a call in it."""
+        if value is None:
+            return ()
+        found = {value.id} if isinstance(value, ast.Name) and value.id in self.parameters else set()
+        for node in ast.walk(value):
+            if isinstance(node, ast.Call):
+                for argument in (*node.args, *(keyword.value for keyword in node.keywords)):
+                    if isinstance(argument, ast.Name) and argument.id in self.parameters:
+                        found.add(argument.id)
+        return tuple(sorted(found))
 
 
     def stored(self, key: ast.AST | None, value: ast.AST | None) -> StoredValue:

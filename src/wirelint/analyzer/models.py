@@ -299,6 +299,9 @@ class GlobalWrite:
     value: StoredValue = "data"
     looks_up: bool = False  # the function also looks this state up (`k in S`, `S.get(k)`, `S[k]`, `for x in S`)
     lazy: bool = False  # an assignment under `if NAME is None:` / `if not NAME:` (one-time initialisation)
+    # The parameters the stored value keeps as they are: the value itself (`_db = db`) or an argument of a call
+    # in it (`_service = Service(db)`, `Service(session=db)`), not something computed from them.
+    held: tuple[str, ...] = ()
 
     @property
     def sources(self) -> tuple[str, ...]:

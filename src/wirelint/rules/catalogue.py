@@ -10,5 +10,6 @@ from . import (  # noqa: F401
     di006_shared_mutable_state,
     di007_called_dependency,
     di008_hard_wired_dependency,
+    di009_captive_dependency,
     di010_yield_dependency_cleanup,
 )
