@@ -10,6 +10,7 @@ from sample_app.antipatterns import (
     hard_wired,
     module_session,
     over_injection,
+    resource_escape,
     service_locator,
     shared_state,
     yield_cleanup,
@@ -23,3 +24,4 @@ router.include_router(shared_state.router)
 router.include_router(hard_wired.router)
 router.include_router(yield_cleanup.router)
 router.include_router(captive.router)
+router.include_router(resource_escape.router)

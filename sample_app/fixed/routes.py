@@ -3,12 +3,13 @@
 from fastapi import APIRouter
 
 from sample_app.fixed import (
-    captive,
     called_dependency,
+    captive,
     dependency_cycle,
     hard_wired,
     module_session,
     over_injection,
+    resource_escape,
     service_locator,
     shared_state,
     yield_cleanup,
@@ -24,3 +25,4 @@ router.include_router(called_dependency.router)
 router.include_router(hard_wired.router)
 router.include_router(yield_cleanup.router)
 router.include_router(captive.router)
+router.include_router(resource_escape.router)

@@ -151,3 +151,68 @@ def test_captive_global_keeps_the_first_requests_session(client, opened_sessions
     client.get("/antipatterns/captive/first/books/2")
     assert len(opened_sessions) == 2
     assert captive._first_repository.db is opened_sessions[0]  # the second request ran on the first's session
+
+
+@pytest.fixture
+def review_sessions(monkeypatch):
+    """For each review task: the session it was given (None when it opens its own), and every session
+    opened, with whether it was closed once the task finished."""
+    import asyncio
+
+    from sample_app.antipatterns import resource_escape as bad
+    from sample_app.db import SessionLocal
+    from sample_app.deps import database
+    from sample_app.fixed import resource_escape as good
+
+    record: dict = {"given": [], "opened": [], "tasks": []}
+
+    def tracked_session():
+        session = SessionLocal()
+        entry = {"session": session, "closed": False}
+        record["opened"].append(entry)
+        close = session.close
+
+        def tracked_close():
+            entry["closed"] = True
+            close()
+
+        session.close = tracked_close
+        return session
+
+    for module in (bad, good):
+        original = module.review_book
+
+        async def review(*args, _original=original):
+            record["given"].append(args[1] if len(args) > 1 else None)
+            return await _original(*args)
+
+        def create_task(coroutine):
+            task = asyncio.get_running_loop().create_task(coroutine)
+            record["tasks"].append(task)
+            return task
+
+        monkeypatch.setattr(module, "review_book", review)
+        monkeypatch.setattr(module.asyncio, "create_task", create_task)
+    monkeypatch.setattr(database, "SessionLocal", tracked_session)
+    monkeypatch.setattr(good, "SessionLocal", tracked_session)
+    return record
+
+
+@pytest.mark.parametrize("kind", ["antipatterns", "fixed"])
+def test_resource_escape_the_task_works_on_the_requests_session_or_its_own(app, review_sessions, kind):
+    from fastapi.testclient import TestClient
+
+    with TestClient(app) as client:
+        assert client.post(f"/{kind}/resource-escape/books/1/review").json() == {"queued": 1}
+
+        async def finish():
+            for task in review_sessions["tasks"]:
+                await task
+
+        client.portal.call(finish)
+    request_session, *task_sessions = review_sessions["opened"]
+    assert request_session["closed"]  # FastAPI closed the request's session at the end of the request
+    if kind == "antipatterns":  # ... and that is the session the task was given
+        assert review_sessions["given"] == [request_session["session"]] and task_sessions == []
+    else:  # the task was given the id only, and opened and closed a session of its own
+        assert review_sessions["given"] == [None] and [entry["closed"] for entry in task_sessions] == [True]

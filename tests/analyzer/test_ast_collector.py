@@ -90,8 +90,9 @@ def _anchored_at_characters(anchored_positions):
     return anchored
 
 
-# Facts added after LEGACY_COMMIT: the legacy collector has none to compare (tests/analyzer/test_generators.py).
-ADDED_SINCE = ("yield_gaps",)
+# Facts added after LEGACY_COMMIT: the legacy collector has none to compare (tests/analyzer/test_generators.py,
+# tests/rules/test_di011_resource_escape.py).
+ADDED_SINCE = ("yield_gaps", "handoffs")
 
 
 def both(legacy, source: str | bytes, path: str = "m.py"):

@@ -122,7 +122,7 @@ def test_graph_to_missing_directory_fails_cleanly(project):
 
 def test_rules_and_explain(project):
     listed = run("rules", cwd=project).stdout.splitlines()
-    assert [line.split()[0] for line in listed] == ["DI000", "DI001", "DI002", "DI003", "DI004", "DI005", "DI006", "DI007", "DI008", "DI009", "DI010"]
+    assert [line.split()[0] for line in listed] == ["DI000", "DI001", "DI002", "DI003", "DI004", "DI005", "DI006", "DI007", "DI008", "DI009", "DI010", "DI011"]
     explained = run("explain", "over-injection", cwd=project).stdout
     assert explained.startswith("# DI002 over-injection (warning)\n")
     assert "- `max-dependencies` (default 7): Most injected parameters allowed on one callable." in explained
@@ -200,8 +200,8 @@ def test_demo_analyzes_the_sample_app_and_writes_its_graph(tmp_path):
 
     result = run("demo", "-o", "pictures", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
-    assert "Found 20 findings in 58 files" in result.stdout
-    for code in ("DI001", "DI002", "DI003", "DI004", "DI005", "DI006", "DI007", "DI008", "DI009", "DI010"):
+    assert "Found 21 findings in 60 files" in result.stdout
+    for code in ("DI001", "DI002", "DI003", "DI004", "DI005", "DI006", "DI007", "DI008", "DI009", "DI010", "DI011"):
         assert f"\n{code} " in result.stdout.split("Lessons", 1)[1]
     document = json.loads((tmp_path / "pictures" / "sample_app.graph.json").read_text())
     assert any(node["id"] == "sample_app.main.create_app.<locals>.health" for node in document["nodes"])
@@ -458,7 +458,7 @@ def test_runs_sharing_a_cache_agree_and_a_corrupt_cache_is_rebuilt(tmp_path):
     assert [run.returncode for run in runs] == [1, 1, 1, 1]
     assert len({stdout for stdout, _ in outputs}) == 1 and all(stderr == "" for _, stderr in outputs)
     expected = outputs[0][0]
-    assert expected.splitlines()[-1].startswith("Found 20 findings")
+    assert expected.splitlines()[-1].startswith("Found 21 findings")
     for name in ("facts.pickle", "result.pickle", "findings.pickle"):
         (tmp_path / "shared" / name).write_bytes(b"\x80\x05not a pickle")
     rebuilt = subprocess.run(command, cwd=tmp_path, capture_output=True, text=True)

@@ -23,6 +23,7 @@ EXPECTED = [
     ("DI004", "sample_app/antipatterns/module_session.py", 18),
     ("DI002", "sample_app/antipatterns/over_injection.py", 22),
     ("DI002", "sample_app/antipatterns/over_injection.py", 48),
+    ("DI011", "sample_app/antipatterns/resource_escape.py", 34),
     ("DI003", "sample_app/antipatterns/service_locator.py", 42),
     ("DI003", "sample_app/antipatterns/service_locator.py", 48),
     ("DI003", "sample_app/antipatterns/service_locator.py", 54),
@@ -62,7 +63,7 @@ def test_graph_shape(index):
     graph = index.graph
     app = "sample_app.main.create_app.<locals>.app"
     mounted = [node.id for node in graph.endpoints() if any(r.app == app for r in graph.routes_of(node.id))]
-    assert len(mounted) == 40
+    assert len(mounted) == 42
     assert [node.id for node in graph.unresolved()] == [
         "unresolved:sample_app.antipatterns.called_dependency:17:get_settings()"
     ]

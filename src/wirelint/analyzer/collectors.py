@@ -168,6 +168,7 @@ def _facts(module: str, path: str, is_package: bool, source: str, tree: ast.Modu
         compositions=tuple(collector.compositions),
         body_calls=body.calls,
         call_flows=body.flows,
+        handoffs=body.handoffs,
         attribute_writes=body.attribute_writes,
         attribute_reads=body.attribute_reads,
         yield_gaps=tuple(collector.yield_gaps),

@@ -8,12 +8,29 @@ from __future__ import annotations
 
 import ast
 import re
-
+from functools import cached_property
 from typing import NamedTuple
 
-from .models import (AttributeExpr, AttributeRead, AttributeWrite, CallExpr, CallFlow, ConditionalExpr,
-                     ConstructionFacts, Expr, FormattedStringExpr, GlobalWrite, LookupFacts, NameExpr, OtherExpr,
-                     SequenceExpr, StoredValue, StringExpr, SubscriptExpr)
+from .models import (
+    AttributeExpr,
+    AttributeRead,
+    AttributeWrite,
+    CallExpr,
+    CallFlow,
+    ConditionalExpr,
+    ConstructionFacts,
+    Expr,
+    FormattedStringExpr,
+    GlobalWrite,
+    Handoff,
+    LookupFacts,
+    NameExpr,
+    OtherExpr,
+    SequenceExpr,
+    StoredValue,
+    StringExpr,
+    SubscriptExpr,
+)
 
 LOOKUP_METHODS = frozenset({"get", "resolve", "get_instance", "get_service", "provide", "lookup", "locate",
                             "require", "get_required_service"})
@@ -204,12 +221,21 @@ _LOOKUP_CALLS = frozenset({"get", "setdefault", "items", "keys", "values", "__ge
 _EMPTY_CALLS = frozenset({"dict", "list", "set", "defaultdict", "OrderedDict", "Counter", "deque"})
 
 
+# The last name of calls that may run code after the function returns: a rule confirms each by its
+# qualified name or its receiver (analyzer/models.py Handoff).
+_HANDOFF_CALLS = frozenset({
+    "add_task", "create_task", "ensure_future", "run_coroutine_threadsafe", "Thread", "Process", "submit",
+    "run_in_executor", "start_soon", "StreamingResponse", "EventSourceResponse", "BackgroundTask",
+})
+
+
 class BodyFacts(NamedTuple):
     writes: tuple[GlobalWrite, ...]
     calls: tuple[tuple[str, Expr], ...]
     flows: tuple[CallFlow, ...]
     attribute_writes: tuple[AttributeWrite, ...]
     attribute_reads: tuple[AttributeRead, ...]
+    handoffs: tuple[Handoff, ...] = ()
 
 
 def function_body_facts(tree: ast.Module | None) -> BodyFacts:
@@ -226,12 +252,13 @@ def function_body_facts(tree: ast.Module | None) -> BodyFacts:
       from a name the function does not own (`AttributeRead`, once per function and attribute).
     """
     if tree is None:
-        return BodyFacts((), (), (), (), ())
+        return BodyFacts((), (), (), (), (), ())
     writes: list[GlobalWrite] = []
     calls: dict[tuple[str, Expr], None] = {}
     flows: list[CallFlow] = []
     attribute_writes: list[AttributeWrite] = []
     attribute_reads: list[AttributeRead] = []
+    handoffs: list[Handoff] = []
     for qualname, function in _functions(tree.body, ""):
         body = _FunctionBody(function, list(own_nodes(function)))
         writes.extend(body.writes(qualname))
@@ -244,8 +271,12 @@ def function_body_facts(tree: ast.Module | None) -> BodyFacts:
                 arguments = body.call_arguments(node)
                 if arguments:
                     flows.append(CallFlow(qualname, callee, arguments))
+                last = callee.attr if isinstance(callee, AttributeExpr) else callee.name
+                if last in _HANDOFF_CALLS and (handoff := body.handoff(qualname, callee, node)) is not None:
+                    handoffs.append(handoff)
     attribute_writes.extend(_module_attribute_writes(tree.body))
-    return BodyFacts(tuple(writes), tuple(calls), tuple(flows), tuple(attribute_writes), tuple(attribute_reads))
+    return BodyFacts(tuple(writes), tuple(calls), tuple(flows), tuple(attribute_writes), tuple(attribute_reads),
+                     tuple(handoffs))
 
 
 def _module_attribute_writes(statements: list[ast.stmt]) -> list[AttributeWrite]:
@@ -313,6 +344,7 @@ class _FunctionBody:
         for node in nodes:
             self.by_type.setdefault(type(node), []).append(node)
         self._names: dict[int, list[str]] = {}
+        self._awaited: set[int] | None = None
         arguments = function.args
         parameters = [*arguments.posonlyargs, *arguments.args, *arguments.kwonlyargs]
         parameters += [arg for arg in (arguments.vararg, arguments.kwarg) if arg is not None]
@@ -462,6 +494,67 @@ class _FunctionBody:
                 name in lookups, how in ("global assignment", "attribute assignment") and name in guards,
                 self.held(value) if stores else ()))
         return result
+
+    def handoff(self, qualname: str, callee: Expr, call: ast.Call) -> Handoff | None:
+        """The call as a Handoff when it hands over parameters as they are."""
+        passed: set[str] = set()
+        receivers: list[tuple[str, Expr, int | str]] = []
+        parameters = self.parameters
+
+        def received(function: ast.AST, arguments: list[ast.AST], keywords: list[ast.keyword]) -> None:
+            callee = ast_expr(function)
+            if isinstance(callee, (NameExpr, AttributeExpr)):
+                receivers.extend((argument.id, callee, position) for position, argument in enumerate(arguments)
+                                 if isinstance(argument, ast.Name) and argument.id in parameters)
+                receivers.extend((keyword.value.id, callee, keyword.arg) for keyword in keywords
+                                 if keyword.arg and isinstance(keyword.value, ast.Name)
+                                 and keyword.value.id in parameters)
+
+        keywords = {keyword.arg: keyword.value for keyword in call.keywords if keyword.arg}
+        if call.args and not isinstance(call.args[0], (ast.Call, ast.Lambda)):  # `add_task(work, db)`
+            received(call.args[0], list(call.args[1:]), [k for k in call.keywords])
+        if "target" in keywords and isinstance(keywords.get("args"), (ast.Tuple, ast.List)):
+            received(keywords["target"], list(keywords["args"].elts), [])
+        for argument in (*call.args, *keywords.values()):
+            if isinstance(argument, ast.Call):
+                received(argument.func, list(argument.args), list(argument.keywords))
+        for argument in (*call.args, *(keyword.value for keyword in call.keywords)):
+            if isinstance(argument, ast.Starred):
+                argument = argument.value
+            if isinstance(argument, ast.Name):
+                passed.add(argument.id)
+            elif isinstance(argument, (ast.Tuple, ast.List)):  # `Thread(target=f, args=(db,))`
+                passed.update(item.id for item in argument.elts if isinstance(item, ast.Name))
+            elif isinstance(argument, ast.Call):  # `create_task(work(db))`
+                passed.update(inner.id for inner in (*argument.args, *(k.value for k in argument.keywords))
+                              if isinstance(inner, ast.Name))
+            elif isinstance(argument, ast.Lambda):  # `add_task(lambda: work(db))`
+                passed.update(name for name in _names_under(argument.body))
+        passed &= self.parameters
+        if not passed:
+            return None
+        receiver = call.func.value if isinstance(call.func, ast.Attribute) else None
+        scoped = isinstance(receiver, ast.Name) and receiver.id in self.with_names
+        return Handoff(qualname, callee, call.lineno, call.col_offset + 1, tuple(sorted(passed)),
+                       id(call) in self.awaited_calls(), scoped, tuple(receivers))
+
+    @cached_property
+    def with_names(self) -> set[str]:
+        """Names a `with`/`async with` binds (`async with TaskGroup() as tg`)."""
+        return {name for node in self.of(ast.withitem) if node.optional_vars is not None
+                for name in _target_names(node.optional_vars)}
+
+    def awaited_calls(self) -> set[int]:
+        """Calls awaited where they are made, or whose result (a name) is awaited later in the function."""
+        if self._awaited is None:
+            awaited_names = {name for node in self.of(ast.Await) for name in _names_under(node.value)}
+            found = {id(node.value) for node in self.of(ast.Await) if isinstance(node.value, ast.Call)}
+            for node in self.of(ast.Assign):
+                if isinstance(node.value, ast.Call) and any(
+                        name in awaited_names for target in node.targets for name in _target_names(target)):
+                    found.add(id(node.value))
+            self._awaited = found
+        return self._awaited
 
     def held(self, value: ast.AST | None) -> tuple[str, ...]:
         """The parameters `value` keeps as they are: itself, or an argument of a call in it."""

@@ -346,6 +346,25 @@ class CallFlow:
     arguments: tuple[tuple[int | str, tuple[str, ...]], ...]
 
 
+@dataclass(frozen=True, slots=True)
+class Handoff:
+    """A call that may run code after the function returns (`background_tasks.add_task(f, db)`,
+    `asyncio.create_task(work(db))`, `Thread(target=f, args=(db,))`, `StreamingResponse(stream(db))`), with
+    the function's parameters it hands over as they are: as an argument, as an argument of a call or a
+    tuple given as one, or named in a lambda given as one."""
+
+    function: str
+    callee: Expr
+    line: int
+    column: int
+    passed: tuple[str, ...]  # the parameters handed over, sorted
+    awaited: bool  # awaited where it is called (`await ...`, or its result awaited later in the function)
+    scoped_receiver: bool  # `tg.create_task(...)` on a name an `async with`/`with` binds: a task group
+    # (parameter, the function that receives it, its position or keyword there): `work(db)` in
+    # `create_task(work(db))`, `add_task(work, db)`, `Thread(target=work, args=(db,))`
+    receivers: tuple[tuple[str, Expr, int | str], ...] = ()
+
+
 # write: an override set; restore: overrides undone; safe: set and undone by a tool (monkeypatch.setitem,
 # patch.dict)
 OverrideKind = Literal["write", "restore", "safe"]
@@ -441,6 +460,7 @@ class ModuleFacts:
     # so that rules can follow the request path into project helpers.
     body_calls: tuple[tuple[str, Expr], ...] = ()
     call_flows: tuple[CallFlow, ...] = ()
+    handoffs: tuple[Handoff, ...] = ()
     attribute_writes: tuple[AttributeWrite, ...] = ()
     attribute_reads: tuple[AttributeRead, ...] = ()
     yield_gaps: tuple[YieldGap, ...] = ()

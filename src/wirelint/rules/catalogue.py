@@ -12,4 +12,5 @@ from . import (  # noqa: F401
     di008_hard_wired_dependency,
     di009_captive_dependency,
     di010_yield_dependency_cleanup,
+    di011_request_resource_escape,
 )

@@ -2,18 +2,32 @@
 
 from __future__ import annotations
 
+from ..analyzer.containers import (
+    is_composition_root,
+    is_container_class,
+    provider_decl,
+    provider_of,
+)
 from ..analyzer.models import (
     AttributeExpr,
-    NameExpr,
     CallExpr,
     FunctionFacts,
     Location,
+    NameExpr,
     SequenceExpr,
     SubscriptExpr,
     render,
 )
-from ..analyzer.containers import is_composition_root, is_container_class, provider_decl, provider_of
-from ..analyzer.resolve import FASTAPI_APP, FASTAPI_ROUTER, Ctx, DefSym, ExternalSym, ModuleSym, ParamSym, VarSym
+from ..analyzer.resolve import (
+    FASTAPI_APP,
+    FASTAPI_ROUTER,
+    Ctx,
+    DefSym,
+    ExternalSym,
+    ModuleSym,
+    ParamSym,
+    VarSym,
+)
 from ..analyzer.values import is_namespace_module, named_like_a_service, value_kind
 from .base import Finding, Invalid, Related, Rule, Valid, register
 from .request_path import follow_calls, request_path_functions

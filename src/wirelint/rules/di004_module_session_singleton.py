@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+from ..analyzer.containers import body_ctx, declared_providers
 from ..analyzer.models import CallExpr, render
 from ..analyzer.resolve import FASTAPI_APP, FASTAPI_ROUTER, Ctx, VarSym
-from ..analyzer.containers import body_ctx, declared_providers
 from ..analyzer.values import DBAPI_CONNECT, creates_session
 from .base import Invalid, Rule, Valid, register
 

@@ -6,7 +6,12 @@ from ..analyzer.models import GlobalWrite, Location, ModuleFacts
 from ..analyzer.resolve import FASTAPI_APP, FASTAPI_ROUTER, Ctx, ModuleSym, VarSym
 from ..analyzer.values import is_namespace_module
 from .base import Invalid, Related, Rule, Valid, register
-from .request_path import follow_calls, module_prefixes, request_data, request_path_functions
+from .request_path import (
+    follow_calls,
+    module_prefixes,
+    request_data,
+    request_path_functions,
+)
 
 
 @register

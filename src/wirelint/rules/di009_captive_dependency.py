@@ -5,13 +5,12 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ..analyzer.graph import DependencyGraph
-from ..analyzer.models import Edge, GlobalWrite, Location, Node
+from ..analyzer.models import Edge, GlobalWrite, Location
 from ..analyzer.project import ProjectIndex
 from ..analyzer.resolve import Ctx, DefSym, VarSym
 from ..analyzer.values import SCOPED_SESSIONS, SESSION_CLASSES, SESSION_FACTORIES
 from .base import Finding, Invalid, Rule, Valid, register
-
-_PER_REQUEST = ("request", "call")
+from .request_path import node_of_function, parameter_edges, per_request_object
 
 
 @register
@@ -191,9 +190,9 @@ def read(repo: Repo = Depends(Provide[Container.repo])):
         for node in graph.nodes():
             if node.kind not in ("provider", "factory") or node.lifetime != "process" or node.location is None:
                 continue
-            for edge in _parameter_edges(graph, node.id):
+            for edge in parameter_edges(graph, node.id):
                 target = graph.node(edge.target)
-                if _per_request_object(target) and edge.location is not None:
+                if per_request_object(target) and edge.location is not None:
                     yield self.finding(
                         f"`{_short(node.id)}` is cached for the whole process (lru_cache) but takes `{edge.parameter}` "
                         f"from `{_short(target.id)}`, which FastAPI builds per request: the cache keeps each "
@@ -234,11 +233,11 @@ def read(repo: Repo = Depends(Provide[Container.repo])):
                     continue
                 if write.how.startswith(".") and write.name not in containers:
                     continue  # `Automations.insert(..., db=db)`: a method of an object, not a container filled
-                node_id = _node_of(graph, facts.module, write.function)
+                node_id = node_of_function(graph, facts.module, write.function)
                 if node_id is None:
                     continue
-                captured = [edge for edge in _parameter_edges(graph, node_id)
-                            if edge.parameter in write.held and _per_request_object(graph.node(edge.target))]
+                captured = [edge for edge in parameter_edges(graph, node_id)
+                            if edge.parameter in write.held and per_request_object(graph.node(edge.target))]
                 if captured:
                     yield self.state_finding(write, captured[0], Location(facts.path, write.line, write.column,
                                                                            write.line, write.column))
@@ -252,27 +251,6 @@ def read(repo: Repo = Depends(Provide[Container.repo])):
             location,
             fix=f"return it instead of keeping it, or depend on `{_short(edge.target)}` where it is used",
         )
-
-
-def _parameter_edges(graph: DependencyGraph, node_id: str) -> list[Edge]:
-    return [edge for target in graph.dependencies_of(node_id) for edge in graph.edges_between(node_id, target)
-            if edge.via == "param" and edge.parameter]
-
-
-def _per_request_object(node: Node) -> bool:
-    """A value FastAPI builds per request that is an object with a teardown or behaviour, not plain data."""
-    return node.lifetime in _PER_REQUEST and node.location is not None and (node.yields or node.kind == "class")
-
-
-def _node_of(graph: DependencyGraph, module: str, function: str) -> str | None:
-    """The graph node whose parameters `function` declares: the function itself, or a class's `__init__`."""
-    candidate = f"{module}.{function}"
-    if candidate in graph and graph.node(candidate).kind in ("endpoint", "provider", "factory"):
-        return candidate
-    owner, _, method = candidate.rpartition(".")
-    if method == "__init__" and owner in graph and graph.node(owner).kind == "class":
-        return owner
-    return None
 
 
 def _makes_session(index: ProjectIndex, called: str | None) -> bool:

@@ -200,3 +200,27 @@ def module_prefixes(function_id: str):
     parts = function_id.split(".")
     for end in range(len(parts) - 1, 0, -1):
         yield ".".join(parts[:end])
+
+
+def parameter_edges(graph, node_id: str) -> list:
+    """The `Depends` edges of a node's own parameters (not its `dependencies=[...]` lists)."""
+    return [edge for target in graph.dependencies_of(node_id) for edge in graph.edges_between(node_id, target)
+            if edge.via == "param" and edge.parameter]
+
+
+def per_request_object(node) -> bool:
+    """A project value FastAPI builds per request that has a teardown or behaviour (a yield dependency, an
+    injected class), not plain data."""
+    return node.lifetime in ("request", "call") and node.location is not None and (
+        node.yields or node.kind == "class")
+
+
+def node_of_function(graph, module: str, function: str) -> str | None:
+    """The graph node whose parameters `function` declares: the function itself, or a class's `__init__`."""
+    candidate = f"{module}.{function}"
+    if candidate in graph and graph.node(candidate).kind in ("endpoint", "provider", "factory"):
+        return candidate
+    owner, _, method = candidate.rpartition(".")
+    if method == "__init__" and owner in graph and graph.node(owner).kind == "class":
+        return owner
+    return None
