@@ -733,10 +733,10 @@ def container_view(collapse: bool = False) -> dict:
         ("app.containers.Container.orders", "container-provider",
          {"class_id": "app.services.OrderService", "provider_type": "factory"}),
         ("app.containers.Container.repository", "container-provider",
-         {"class_id": "app.repos.SqlOrderRepository", "provider_type": "singleton"}),
+         {"class_id": "app.repos.SqlOrderRepository", "provider_type": "singleton", "lifetime": "process"}),
         ("app.cycle.Alpha", "class", {}),
         ("app.cycle.Beta", "class", {}),
-        ("app.deps.get_db", "provider", {"yields": True}),
+        ("app.deps.get_db", "provider", {"yields": True, "lifetime": "call", "is_async": False}),
         ("app.repos.OrderRepository", "class", {}),
         ("app.repos.SqlOrderRepository", "class", {}),
         ("app.services.Locator", "class", {}),
@@ -836,7 +836,13 @@ def test_container_kinds_and_edges_are_drawn_apart_and_in_the_legend(open_page, 
     assert details.locator(".chip").text_content() == "container-provider \u00b7 singleton"
     rows = dict(zip(details.locator("dt").all_text_contents(), details.locator("dd").all_text_contents()))
     assert (rows["provider type"], rows["calls"]) == ("singleton", "app.repos.SqlOrderRepository")
+    assert rows["lifetime"] == "process: one object for the whole process" and "runs" not in rows
     assert "detail" not in rows  # the type and callable lines have their rows
+    graph.node("app.deps.get_db").click()
+    rows = dict(zip(details.locator("dt").all_text_contents(), details.locator("dd").all_text_contents()))
+    assert (rows["lifetime"], rows["runs"]) == ("call: use_cache=False, built again for each parameter",
+                                                "in the threadpool (sync)")
+    graph.node("app.containers.Container.repository").click()
     relations = page.eval_on_selector_all("#details .relations li", "lis => lis.map(li => li.textContent)")
     assert relations == ["repos.SqlOrderRepositoryvia container-binding",
                          "containers.Container.ordersrepo \u00b7 via constructor"]

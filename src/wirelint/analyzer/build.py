@@ -98,6 +98,7 @@ class GraphBuilder:
         self.graph = DependencyGraph()
         self.objects: dict[str, _Object] = {}
         self._done: set = set()
+        self._cached: dict[str, bool] = {}  # target id -> a cached (lru_cache) function
         self._queue: list[Target] = []
         self.sites: list[DependencySite] = []
         self.containers = ContainerWiring(self)
@@ -409,12 +410,16 @@ class GraphBuilder:
         return target.id
 
     def cached(self, target: Target) -> bool:
-        """A function behind `lru_cache`/`cache`: FastAPI calls it per request, it returns one object."""
+        """A function behind `lru_cache`/`cache`: FastAPI calls it per request, it returns one object.
+        Asked on every edge to the target: its decorators are resolved once."""
         function = target.function
         if function is None or target.kind not in ("provider", "factory") or not function.decorators:
             return False
-        names = self.resolver.decorator_names(function.decorators, Ctx(target.module or "", function.scope))
-        return not CACHES.isdisjoint(names)
+        found = self._cached.get(target.id)
+        if found is None:
+            names = self.resolver.decorator_names(function.decorators, Ctx(target.module or "", function.scope))
+            found = self._cached[target.id] = not CACHES.isdisjoint(names)
+        return found
 
     def drain(self) -> None:
         while self._queue or self.containers.pending():

@@ -15,8 +15,10 @@ A node's own lifetime comes from its kind and decorators when it is added (`intr
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from .graph import CONTAINER_VIAS, FASTAPI_VIAS, DependencyGraph
-from .models import Lifetime, Node
+from .models import Lifetime
 
 CACHES = frozenset({"functools.lru_cache", "functools.cache"})
 
@@ -72,7 +74,7 @@ def settle_lifetimes(graph: DependencyGraph) -> None:
             elif node.id in container_sources:
                 lifetime = _bound_lifetime(graph, container_sources[node.id])
         if lifetime != node.lifetime:
-            graph.replace_node(_with_lifetime(node, lifetime))
+            graph.replace_node(replace(node, lifetime=lifetime))
 
 
 def _bound_lifetime(graph: DependencyGraph, sources: set[str]) -> Lifetime:
@@ -82,7 +84,3 @@ def _bound_lifetime(graph: DependencyGraph, sources: set[str]) -> Lifetime:
         return "process"
     return "resolution"
 
-
-def _with_lifetime(node: Node, lifetime: Lifetime | None) -> Node:
-    return Node(node.id, node.kind, node.location, node.yields, node.class_id, node.reason, lifetime,
-                node.is_async, node.provider_type)

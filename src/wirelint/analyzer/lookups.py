@@ -344,7 +344,6 @@ class _FunctionBody:
         for node in nodes:
             self.by_type.setdefault(type(node), []).append(node)
         self._names: dict[int, list[str]] = {}
-        self._awaited: set[int] | None = None
         arguments = function.args
         parameters = [*arguments.posonlyargs, *arguments.args, *arguments.kwonlyargs]
         parameters += [arg for arg in (arguments.vararg, arguments.kwarg) if arg is not None]
@@ -512,7 +511,7 @@ class _FunctionBody:
 
         keywords = {keyword.arg: keyword.value for keyword in call.keywords if keyword.arg}
         if call.args and not isinstance(call.args[0], (ast.Call, ast.Lambda)):  # `add_task(work, db)`
-            received(call.args[0], list(call.args[1:]), [k for k in call.keywords])
+            received(call.args[0], list(call.args[1:]), list(call.keywords))
         if "target" in keywords and isinstance(keywords.get("args"), (ast.Tuple, ast.List)):
             received(keywords["target"], list(keywords["args"].elts), [])
         for argument in (*call.args, *keywords.values()):
@@ -529,14 +528,14 @@ class _FunctionBody:
                 passed.update(inner.id for inner in (*argument.args, *(k.value for k in argument.keywords))
                               if isinstance(inner, ast.Name))
             elif isinstance(argument, ast.Lambda):  # `add_task(lambda: work(db))`
-                passed.update(name for name in _names_under(argument.body))
+                passed.update(_names_under(argument.body))
         passed &= self.parameters
         if not passed:
             return None
         receiver = call.func.value if isinstance(call.func, ast.Attribute) else None
         scoped = isinstance(receiver, ast.Name) and receiver.id in self.with_names
         return Handoff(qualname, callee, call.lineno, call.col_offset + 1, tuple(sorted(passed)),
-                       id(call) in self.awaited_calls(), scoped, tuple(receivers))
+                       id(call) in self.awaited_calls, scoped, tuple(receivers))
 
     @cached_property
     def with_names(self) -> set[str]:
@@ -544,17 +543,16 @@ class _FunctionBody:
         return {name for node in self.of(ast.withitem) if node.optional_vars is not None
                 for name in _target_names(node.optional_vars)}
 
+    @cached_property
     def awaited_calls(self) -> set[int]:
         """Calls awaited where they are made, or whose result (a name) is awaited later in the function."""
-        if self._awaited is None:
-            awaited_names = {name for node in self.of(ast.Await) for name in _names_under(node.value)}
-            found = {id(node.value) for node in self.of(ast.Await) if isinstance(node.value, ast.Call)}
-            for node in self.of(ast.Assign):
-                if isinstance(node.value, ast.Call) and any(
-                        name in awaited_names for target in node.targets for name in _target_names(target)):
-                    found.add(id(node.value))
-            self._awaited = found
-        return self._awaited
+        awaited_names = {name for node in self.of(ast.Await) for name in _names_under(node.value)}
+        found = {id(node.value) for node in self.of(ast.Await) if isinstance(node.value, ast.Call)}
+        for node in self.of(ast.Assign):
+            if isinstance(node.value, ast.Call) and any(
+                    name in awaited_names for target in node.targets for name in _target_names(target)):
+                found.add(id(node.value))
+        return found
 
     def held(self, value: ast.AST | None) -> tuple[str, ...]:
         """The parameters `value` keeps as they are: itself, or an argument of a call in it."""

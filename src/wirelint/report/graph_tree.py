@@ -17,9 +17,16 @@ from collections import Counter
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 
-from ..analyzer.graph import CONTAINER_VIAS, DependencyGraph
+from ..analyzer.graph import DependencyGraph
 from ..analyzer.models import Edge, Node, RouteInfo
-from .graph_view import ViewError, find_node, module_of, parse_route
+from .graph_view import (
+    ViewError,
+    find_node,
+    module_of,
+    parse_route,
+    route_endpoints,
+    serves,
+)
 
 # FastAPI solves a route's combined `dependencies=[...]` list (in Edge.position order) before the parameters.
 _LISTS = frozenset({"app", "include", "router", "decorator", "dependencies"})
@@ -98,14 +105,14 @@ class _TreeBuilder:
     def name(self, node_id: str) -> str:
         return short_name(self.graph.node(node_id), self.modules)
 
-    def root(self, node_id: str, header: list[Segment]) -> tuple[set[str], Counter]:
-        """Draw one tree; return the nodes it resolves and how often each is asked for with caching."""
+    def root(self, node_id: str, header: list[Segment]) -> set[str]:
+        """Draw one tree; return the nodes it resolves."""
         node = self.graph.node(node_id)
         self.lines.append(TreeLine(tuple(header + [(self.name(node_id), "name")] + _spaced(node_words(node)))))
-        asked = Counter(self._count(node_id, frozenset({node_id}), 0))
+        asked = Counter(self._count(node_id))
         seen: set[str] = {node_id}
         self._below(node_id, "", frozenset({node_id}), 0, seen, asked, set())
-        return seen, asked
+        return seen
 
     def _edges(self, node_id: str) -> list[Edge]:
         if self.reverse:
@@ -125,15 +132,15 @@ class _TreeBuilder:
             return (target, edge.location)
         return target
 
-    def _count(self, node_id: str, path: frozenset[str], level: int) -> Iterable[object]:
+    def _count(self, node_id: str) -> Iterable[object]:
         """Each cached request for a node in the whole resolution (not cut by --depth), as FastAPI's cache
         sees it: the first request solves a node, later ones reuse it."""
         if self.reverse:
             return
         expanded: set[object] = set()
-        stack = [(node_id, path, level)]
+        stack = [(node_id, frozenset({node_id}))]
         while stack:
-            current, current_path, current_level = stack.pop()
+            current, current_path = stack.pop()
             for edge in self._edges(current):
                 target, identity = self._next(edge), self._identity(edge)
                 if target in current_path:
@@ -143,7 +150,7 @@ class _TreeBuilder:
                     if identity in expanded:
                         continue
                 expanded.add(identity)
-                stack.append((target, current_path | {target}, current_level + 1))
+                stack.append((target, current_path | {target}))
 
     def _below(self, node_id: str, indent: str, path: frozenset[str], level: int, seen: set[str],
                asked: Counter, solved: set[object]) -> None:
@@ -209,7 +216,7 @@ def tree_lines(graph: DependencyGraph, *, modules: Collection[str] = (), route: 
     for header, node_id, route_info in roots:
         if builder.lines:
             builder.lines.append(TreeLine(()))
-        seen, _asked = builder.root(node_id, header)
+        seen = builder.root(node_id, header)
         if route_info is not None and not reverse:
             reached_by.update(seen - {node_id})
             if graph.node(node_id).is_async:
@@ -236,13 +243,11 @@ def _roots(graph: DependencyGraph, route: str | None, focus: str | None, reverse
         if within is not None and endpoint.id not in within:
             continue
         for info in graph.routes_of(endpoint.id):
-            if path is not None and (info.path != path or (methods and not methods & set(info.methods))):
+            if path is not None and not serves(info, methods, path):
                 continue
             header: list[Segment] = [(f"{' '.join(info.methods)} {info.path}", "route"), ("  ", "")]
             roots.append((header, endpoint.id, info))
     if route and not roots:
-        from .graph_view import route_endpoints
-
         route_endpoints(graph, route)  # raises the ViewError that names the routes there are
     return sorted(roots, key=lambda root: (root[2].path, root[2].methods, root[2].app or "", root[1]))
 

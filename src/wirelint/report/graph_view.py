@@ -12,7 +12,7 @@ from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, replace
 
 from ..analyzer.graph import DependencyGraph
-from ..analyzer.models import Node
+from ..analyzer.models import Node, RouteInfo
 from ..rules.base import Finding
 
 CLUSTER_MODES = ("module", "router", "none")
@@ -167,14 +167,16 @@ def parse_route(spec: str) -> tuple[frozenset[str], str]:
     raise ViewError(f"--route {spec!r}: expected 'METHOD /path' or '/path'")
 
 
+def serves(route: RouteInfo, methods: frozenset[str], path: str) -> bool:
+    """Whether a route matches a parsed route spec (no methods: any method)."""
+    return route.path == path and (not methods or bool(methods & set(route.methods)))
+
+
 def route_endpoints(graph: DependencyGraph, spec: str) -> list[str]:
     """The endpoints serving a route spec; a ViewError naming the known routes when none does."""
     methods, path = parse_route(spec)
-    found = [
-        endpoint.id for endpoint in graph.endpoints()
-        if any(route.path == path and (not methods or methods & set(route.methods))
-               for route in graph.routes_of(endpoint.id))
-    ]
+    found = [endpoint.id for endpoint in graph.endpoints()
+             if any(serves(route, methods, path) for route in graph.routes_of(endpoint.id))]
     if not found:
         known = sorted({f"{' '.join(r.methods)} {r.path}" for e in graph.endpoints() for r in graph.routes_of(e.id)})
         near = [route for route in known if path.rstrip("/").rsplit("/", 1)[-1] in route][:5] or known[:5]
@@ -239,7 +241,7 @@ def provider_type_line(node: Node) -> str:
 
 
 def node_detail(graph: DependencyGraph, node: Node) -> tuple[str, ...]:
-    """Routes for an endpoint, a container-provider's lifetime and what it calls, "(yields)", "(external)",
+    """Routes for an endpoint, a container-provider's type and what it calls, "(yields)", "(external)",
     the reason a node is unresolved."""
     if node.kind == "unresolved":
         return (node.reason or "",)

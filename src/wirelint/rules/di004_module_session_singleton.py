@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from ..analyzer.containers import body_ctx, declared_providers
+from ..analyzer.lifetimes import CACHES
 from ..analyzer.models import CallExpr, render
 from ..analyzer.resolve import FASTAPI_APP, FASTAPI_ROUTER, Ctx, VarSym
 from ..analyzer.values import DBAPI_CONNECT, creates_session
 from .base import Invalid, Rule, Valid, register
 
-CACHES = frozenset({"functools.lru_cache", "functools.cache"})
 _DBAPI_MODULES = frozenset(name.rsplit(".", 1)[0] for name in DBAPI_CONNECT)
 
 

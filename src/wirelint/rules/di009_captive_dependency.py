@@ -5,12 +5,17 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ..analyzer.graph import DependencyGraph
-from ..analyzer.models import Edge, GlobalWrite, Location
+from ..analyzer.models import AttributeExpr, Edge, Expr, GlobalWrite, Location, NameExpr
 from ..analyzer.project import ProjectIndex
-from ..analyzer.resolve import Ctx, DefSym, VarSym
-from ..analyzer.values import SCOPED_SESSIONS, SESSION_CLASSES, SESSION_FACTORIES
+from ..analyzer.resolve import Ctx
+from ..analyzer.values import SESSION_CLASSES, creates_session
 from .base import Finding, Invalid, Rule, Valid, register
-from .request_path import node_of_function, parameter_edges, per_request_object
+from .request_path import (
+    module_prefixes,
+    node_of_function,
+    parameter_edges,
+    per_request_object,
+)
 
 
 @register
@@ -254,25 +259,19 @@ def read(repo: Repo = Depends(Provide[Container.repo])):
 
 
 def _makes_session(index: ProjectIndex, called: str | None) -> bool:
-    """Whether calling `called` (a container provider's callable) makes a database session."""
+    """Whether calling `called` (what a container provider calls, by its qualified name) makes a database
+    session: values.creates_session on the name, in the module that defines it."""
     if called is None:
         return False
     if called in SESSION_CLASSES:
         return True
-    module = called
-    while "." in module:
-        module, _, _rest = module.rpartition(".")
-        if module in index.modules:
-            break
-    else:
+    module = next((m for m in module_prefixes(called) if index.has_module(m)), None)
+    if module is None:
         return False
-    resolver = index.resolver
-    sym = resolver.deref(resolver.lookup(Ctx(module, ""), called[len(module) + 1:].split(".")[0]))
-    if isinstance(sym, VarSym):
-        return resolver.built_by(sym) in SESSION_FACTORIES | SCOPED_SESSIONS
-    if isinstance(sym, DefSym):
-        return resolver.qualified(sym) in SESSION_CLASSES
-    return False
+    expr: Expr = NameExpr(called[len(module) + 1:].split(".")[0])
+    for attr in called[len(module) + 1:].split(".")[1:]:
+        expr = AttributeExpr(expr, attr)
+    return creates_session(index.resolver, expr, None, Ctx(module, "")) is not None
 
 
 def _short(node_id: str) -> str:

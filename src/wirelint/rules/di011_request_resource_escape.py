@@ -16,7 +16,7 @@ from ..analyzer.models import (
 from ..analyzer.project import ProjectIndex
 from ..analyzer.resolve import Ctx, DefSym, MethodSym
 from .base import Finding, Invalid, Option, Rule, Valid, register
-from .request_path import node_of_function, parameter_edges
+from .request_path import node_of_function, parameter_edges, per_request_object
 
 # Calls that start work that outlives the request in every FastAPI version.
 _TASKS = frozenset({
@@ -271,4 +271,4 @@ def _event_loop(resolver, receiver, ctx: Ctx) -> bool:
 def _yield_resource(graph, edge: Edge) -> bool:
     """The edge brings a project yield dependency's value, built per request."""
     target = graph.node(edge.target)
-    return target.yields and target.location is not None and target.lifetime in ("request", "call")
+    return target.yields and per_request_object(target)
