@@ -29,6 +29,8 @@ import pytest
 
 from wirelint.analyzer import collectors
 from wirelint.analyzer.discovery import LINE_BREAK_RE
+from wirelint.analyzer.lookups import functions_in, own_nodes
+from wirelint.analyzer.models import UNION_OPERATOR, OtherExpr, SubscriptExpr
 
 LEGACY_COMMIT = "71abb27"
 ROOT = Path(__file__).resolve().parents[2]
@@ -92,14 +94,49 @@ def _anchored_at_characters(anchored_positions):
 
 # Facts added after LEGACY_COMMIT: the legacy collector has none to compare (tests/analyzer/test_generators.py,
 # tests/rules/test_di011_resource_escape.py).
-ADDED_SINCE = ("yield_gaps", "handoffs")
+ADDED_SINCE = ("yield_gaps", "handoffs", "name_reads")
 
 
 def both(legacy, source: str | bytes, path: str = "m.py"):
-    """The legacy and the current facts of one module, without the facts added since."""
+    """The legacy and the current facts of one module, without the facts added since, and with `X | Y`
+    annotations as the legacy collector kept them (text): they are kept as unions since DI012."""
     data = source.encode() if isinstance(source, str) else source
     new = collectors.collect_module("m", path, data, False)
-    return legacy.collect_module("m", path, data, False), dataclasses.replace(new, **dict.fromkeys(ADDED_SINCE, ()))
+    new = dataclasses.replace(new, **dict.fromkeys(ADDED_SINCE, ()))
+    old = _globals_unbound(legacy.collect_module("m", path, data, False), data)
+    return old, _legacy_unions(new)
+
+
+def _globals_unbound(facts, data: bytes):
+    """The legacy facts without the bindings a function made for names it declares `global` or `nonlocal`:
+    they bind the module's (the enclosing function's) name, as Python does, since DI012."""
+    try:
+        tree = ast.parse(data)
+    except SyntaxError:
+        return facts
+    declared = {qualname: {name for node in own_nodes(function) if isinstance(node, (ast.Global, ast.Nonlocal))
+                           for name in node.names}
+                for qualname, function in functions_in(tree.body, "")}
+    scopes = dict(facts.scopes)
+    for qualname, names in declared.items():
+        if names and qualname in scopes:
+            scope = scopes[qualname]
+            bindings = {name: binding for name, binding in scope.bindings.items() if name not in names}
+            scopes[qualname] = dataclasses.replace(scope, bindings=bindings)
+    return dataclasses.replace(facts, scopes=scopes)
+
+
+def _legacy_unions(value):
+    if isinstance(value, SubscriptExpr) and value.value == OtherExpr(UNION_OPERATOR):
+        return OtherExpr("BinaryOperation")
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        changes = {f.name: _legacy_unions(getattr(value, f.name)) for f in dataclasses.fields(value)}
+        return dataclasses.replace(value, **changes) if changes else value
+    if isinstance(value, tuple):
+        return tuple(_legacy_unions(item) for item in value)
+    if isinstance(value, dict):
+        return {key: _legacy_unions(item) for key, item in value.items()}
+    return value
 
 
 def differences(old, new, where: str = "") -> list[str]:

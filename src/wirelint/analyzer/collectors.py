@@ -29,6 +29,7 @@ from .discovery import LINE_BREAK_RE, resolve_relative
 from .generators import Gap, cleanup_gaps
 from .lookups import body_lookups, constructor_calls, function_body_facts, mutable_globals
 from .models import (
+    UNION_OPERATOR,
     AttributeExpr,
     Binding,
     CallExpr,
@@ -171,6 +172,7 @@ def _facts(module: str, path: str, is_package: bool, source: str, tree: ast.Modu
         handoffs=body.handoffs,
         attribute_writes=body.attribute_writes,
         attribute_reads=body.attribute_reads,
+        name_reads=body.name_reads,
         yield_gaps=tuple(collector.yield_gaps),
         line_count=_line_count(source),
         unanalysed_lines=newer.unanalysed_lines if newer is not None else (),
@@ -426,13 +428,14 @@ def _capitalized(node: ast.AST, text: _Text) -> bool:
 
 
 class _Frame:
-    __slots__ = ("kind", "qualname", "scope", "class_facts")
+    __slots__ = ("kind", "qualname", "scope", "class_facts", "outer_names")
 
     def __init__(self, kind: str, qualname: str, scope: str) -> None:
         self.kind = kind  # module | class | function
         self.qualname = qualname  # qualname prefix for things defined inside
         self.scope = scope  # the function scope names bind in ("" = module); for classes: the class body
         self.class_facts: dict | None = None
+        self.outer_names: set[str] = set()  # declared `global` or `nonlocal`: assignments bind elsewhere
 
 
 _OTHER_NAMES = {
@@ -540,6 +543,8 @@ class _Collector:
             self.visit_ImportFrom(node)
         elif kind is ast.Return:
             self.visit_Return(node)
+        elif kind is ast.Global or kind is ast.Nonlocal:
+            self.frame.outer_names.update(node.names)
         if type(value) is ast.Call:
             self.visit_Call(value)
             if kind is ast.Expr:
@@ -722,7 +727,10 @@ class _Collector:
     def bind(self, name: str, binding: Binding) -> None:
         # A class body binds into its own scope, which methods do not see (their parent is the enclosing
         # function scope); annotated class-level names are also recorded as fields.
-        self.scopes[self.frame.scope][1][name] = binding
+        frame = self.frame
+        if name in frame.outer_names:
+            return  # `global _store` then `_store = Store()`: the module's name, whose binding stays
+        self.scopes[frame.scope][1][name] = binding
 
     def child_qualname(self, name: str) -> str:
         frame = self.frame
@@ -909,6 +917,9 @@ class _Collector:
                 else:
                     items.append(self.expr(element))
             return SubscriptExpr(self.expr(node.value), tuple(items))
+        if kind is ast.BinOp and type(node.op) is ast.BitOr:
+            # `Store | None`: kept as a union (`|`[Store, None]) so that what it names can be read
+            return SubscriptExpr(OtherExpr(UNION_OPERATOR), (self.annotation(node.left), self.annotation(node.right)))
         return self.expr(node)
 
     def _string_annotation(self, text: str) -> Expr | None:

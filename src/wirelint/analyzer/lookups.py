@@ -25,6 +25,7 @@ from .models import (
     Handoff,
     LookupFacts,
     NameExpr,
+    NameRead,
     OtherExpr,
     SequenceExpr,
     StoredValue,
@@ -236,6 +237,7 @@ class BodyFacts(NamedTuple):
     attribute_writes: tuple[AttributeWrite, ...]
     attribute_reads: tuple[AttributeRead, ...]
     handoffs: tuple[Handoff, ...] = ()
+    name_reads: tuple[NameRead, ...] = ()
 
 
 def function_body_facts(tree: ast.Module | None) -> BodyFacts:
@@ -249,21 +251,25 @@ def function_body_facts(tree: ast.Module | None) -> BodyFacts:
     - calls whose callee is a name or a dotted name, `(function, callee)`, deduplicated in source order;
     - calls some of whose arguments derive from the function's parameters (`CallFlow`);
     - attributes put on a `state` or on a name the code does not own (`AttributeWrite`), and attributes read
-      from a name the function does not own (`AttributeRead`, once per function and attribute).
+      from a name the function does not own (`AttributeRead`, once per function and attribute);
+    - module-level and imported names the function reads, and the names it imports itself (`NameRead`).
     """
     if tree is None:
         return BodyFacts((), (), (), (), (), ())
+    module_names = _module_level_names(tree.body)
+    name_reads: list[NameRead] = []
     writes: list[GlobalWrite] = []
     calls: dict[tuple[str, Expr], None] = {}
     flows: list[CallFlow] = []
     attribute_writes: list[AttributeWrite] = []
     attribute_reads: list[AttributeRead] = []
     handoffs: list[Handoff] = []
-    for qualname, function in _functions(tree.body, ""):
+    for qualname, function in functions_in(tree.body, ""):
         body = _FunctionBody(function, list(own_nodes(function)))
         writes.extend(body.writes(qualname))
         attribute_writes.extend(body.attribute_writes(qualname, function))
         attribute_reads.extend(body.attribute_reads(qualname))
+        name_reads.extend(body.name_reads(qualname, module_names))
         for node in body.of(ast.Call):
             callee = ast_expr(node.func)
             if isinstance(callee, (NameExpr, AttributeExpr)):
@@ -276,7 +282,26 @@ def function_body_facts(tree: ast.Module | None) -> BodyFacts:
                     handoffs.append(handoff)
     attribute_writes.extend(_module_attribute_writes(tree.body))
     return BodyFacts(tuple(writes), tuple(calls), tuple(flows), tuple(attribute_writes), tuple(attribute_reads),
-                     tuple(handoffs))
+                     tuple(handoffs), tuple(name_reads))
+
+
+def _module_level_names(statements: list[ast.stmt]) -> frozenset[str]:
+    """Names the module's own statements bind by import, assignment or `def` (not classes: a class read in a
+    function is constructed or compared, never a service it holds)."""
+    names: set[str] = set()
+    for statement in statements:
+        if isinstance(statement, (ast.Import, ast.ImportFrom)):
+            names.update((alias.asname or alias.name).split(".")[0] for alias in statement.names)
+        elif isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            names.add(statement.name)
+        elif isinstance(statement, ast.Assign):
+            names.update(name for target in statement.targets for name in _target_names(target))
+        elif isinstance(statement, ast.AnnAssign):
+            names.update(_target_names(statement.target))
+        elif not isinstance(statement, ast.ClassDef):
+            for block in statement_blocks(statement):
+                names |= _module_level_names(block)
+    return frozenset(names)
 
 
 def _module_attribute_writes(statements: list[ast.stmt]) -> list[AttributeWrite]:
@@ -618,6 +643,43 @@ class _FunctionBody:
         return sorted(found.values(), key=lambda read: (read.line, read.column))
 
 
+    def name_reads(self, qualname: str, module_names: frozenset[str]) -> list[NameRead]:
+        found: dict[str, NameRead] = {}
+
+        def add(read: NameRead) -> None:
+            first = found.get(read.path)
+            if first is None:
+                found[read.path] = read
+            elif (read.line, read.column) < (first.line, first.column) or read.called and not first.called:
+                earliest = min(read, first, key=lambda each: (each.line, each.column))
+                found[read.path] = NameRead(qualname, read.path, earliest.line, earliest.column,
+                                            read.called or first.called, earliest.imported)
+
+        for node in self.of(ast.Import, ast.ImportFrom):
+            for alias in node.names:
+                if alias.name != "*":
+                    add(NameRead(qualname, (alias.asname or alias.name).split(".")[0], node.lineno,
+                                 node.col_offset + 1, imported=True))
+        imported = {read.path for read in found.values()}
+        wanted = (module_names - self.local_names) | imported | (self.declared_global & module_names)
+        if not wanted:
+            return []
+        attributes = self.of(ast.Attribute)
+        inner = {id(node.value) for node in attributes}
+        called = {id(node.func) for node in self.of(ast.Call)}
+        for node in attributes:
+            if id(node) in inner or not isinstance(node.ctx, ast.Load):
+                continue
+            dotted = _dotted(node)
+            if dotted is None or dotted.split(".", 1)[0] not in wanted:
+                continue
+            add(NameRead(qualname, dotted, node.lineno, node.col_offset + 1, called=id(node) in called))
+        for node in self.of(ast.Name):
+            if node.id in wanted and id(node) not in inner and isinstance(node.ctx, ast.Load):
+                add(NameRead(qualname, node.id, node.lineno, node.col_offset + 1, called=id(node) in called))
+        return sorted(found.values(), key=lambda read: (read.line, read.column, read.path))
+
+
 def _decorator_name(node: ast.AST) -> str | None:
     if isinstance(node, ast.Call):
         node = node.func
@@ -673,18 +735,18 @@ def _stored_value(node: ast.AST | None, process_names: set[str]) -> StoredValue:
     return "data"
 
 
-def _functions(body, prefix: str):
+def functions_in(body, prefix: str):
     """(qualname, node) of every function, under any block (`if`, `try`, `with`, ...), named as Python names it."""
     for statement in body:
         if isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef)):
             qualname = f"{prefix}{statement.name}"
             yield qualname, statement
-            yield from _functions(statement.body, f"{qualname}.<locals>.")
+            yield from functions_in(statement.body, f"{qualname}.<locals>.")
         elif isinstance(statement, ast.ClassDef):
-            yield from _functions(statement.body, f"{prefix}{statement.name}.")
+            yield from functions_in(statement.body, f"{prefix}{statement.name}.")
         else:
             for block in statement_blocks(statement):
-                yield from _functions(block, prefix)
+                yield from functions_in(block, prefix)
 
 
 def statement_blocks(statement: ast.stmt) -> list[list[ast.stmt]]:

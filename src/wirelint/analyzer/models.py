@@ -106,6 +106,10 @@ class OtherExpr(Expr):
     text: str
 
 
+# The origin of a `X | Y` annotation, kept as `SubscriptExpr(OtherExpr(UNION_OPERATOR), (X, Y))`.
+UNION_OPERATOR = "|"
+
+
 def render(expr: Expr | None) -> str:
     """Short source-like text of an expression, for messages and unresolved node ids."""
     match expr:
@@ -118,6 +122,8 @@ def render(expr: Expr | None) -> str:
         case CallExpr(func, args, keywords):
             inner = [render(a) for a in args] + [f"{k}={render(v)}" for k, v in keywords]
             return f"{render(func)}({', '.join(inner)})"
+        case SubscriptExpr(OtherExpr(text), items) if text == UNION_OPERATOR:
+            return " | ".join(render(i) for i in items)
         case SubscriptExpr(value, items):
             return f"{render(value)}[{', '.join(render(i) for i in items)}]"
         case StringExpr(value):
@@ -336,6 +342,21 @@ class AttributeRead:
 
 
 @dataclass(frozen=True, slots=True)
+class NameRead:
+    """A module-level or imported name a function body reads without binding it, once per function and
+    dotted path (`orders.place` in `orders.place(...)`, `proxy_server.llm_router`, `zen_store` in `zen_store()`), or
+    a name the function imports itself (`from app.main import orders` in its body, at the import): how code
+    reaches a module-level instance or a singleton accessor instead of receiving it."""
+
+    function: str
+    path: str  # the dotted name read, to its last attribute: `orders.place` in `orders.place(...)`
+    line: int
+    column: int
+    called: bool = False  # the path itself is called: `zen_store()`
+    imported: bool = False  # the function's own import binds it
+
+
+@dataclass(frozen=True, slots=True)
 class CallFlow:
     """A call in a function body some of whose arguments derive from the function's parameters: how request
     data flows from an endpoint into the helpers it calls. `arguments` maps a position (int) or a keyword (str)
@@ -463,6 +484,7 @@ class ModuleFacts:
     handoffs: tuple[Handoff, ...] = ()
     attribute_writes: tuple[AttributeWrite, ...] = ()
     attribute_reads: tuple[AttributeRead, ...] = ()
+    name_reads: tuple[NameRead, ...] = ()
     yield_gaps: tuple[YieldGap, ...] = ()
     is_test: bool = False  # test code, by its path or by what it contains (see overrides.is_test_code)
     # Lines of statements left out of the facts: syntax newer than the running interpreter that could not be

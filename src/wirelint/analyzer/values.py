@@ -13,6 +13,7 @@ from typing import Literal
 
 from .containers import VALUE_BASES, service_class
 from .models import (
+    UNION_OPERATOR,
     AttributeExpr,
     CallExpr,
     ConditionalExpr,
@@ -88,6 +89,8 @@ _DATA_CALLS = frozenset({
     "collections.OrderedDict", "collections.Counter", "collections.deque", "datetime.datetime", "uuid.UUID",
     "pathlib.Path", "decimal.Decimal",
 })
+# `AppSettings`, `DbConfig`, mlflow's `_BooleanEnvironmentVariable("MLFLOW_X", False)`: configuration read once.
+_SETTINGS_SUFFIXES = ("Settings", "Config", "Configuration", "EnvironmentVariable")
 _SERVICE_SUFFIXES = ("Service", "Client", "Repository", "Manager", "Session", "Store", "Provider", "Gateway")
 
 
@@ -154,7 +157,7 @@ def class_kind(resolver: Resolver, sym) -> ValueKind:
         return "data"
     if isinstance(sym, DefSym) and sym.kind == "class":
         bases = resolver.external_bases(sym)
-        if bases & _SETTINGS_BASES or sym.qualname.rsplit(".", 1)[-1].endswith(("Settings", "Config")):
+        if bases & _SETTINGS_BASES or sym.qualname.rsplit(".", 1)[-1].endswith(_SETTINGS_SUFFIXES):
             return "settings"
         if bases & (CONTAINERS | CLIENTS | SESSION_CLASSES):
             return "service"
@@ -253,7 +256,10 @@ def annotation_kind(resolver: Resolver, expr: Expr | None, ctx: Ctx) -> ValueKin
     if isinstance(annotation, StringExpr):
         return "unknown"
     if isinstance(annotation, SubscriptExpr):
-        origin = resolver.qualified(resolver.deref(resolver.resolve(annotation.value, annotation_ctx)))
+        if isinstance(annotation.value, OtherExpr) and annotation.value.text == UNION_OPERATOR:
+            origin: str | None = "typing.Union"
+        else:
+            origin = resolver.qualified(resolver.deref(resolver.resolve(annotation.value, annotation_ctx)))
         if origin == "typing.Literal":
             return "data"
         if origin in _WRAPPERS:
