@@ -8,6 +8,7 @@ from fastapi import APIRouter
 from sample_app.antipatterns import (
     captive,
     hard_wired,
+    hidden_dependency,
     module_session,
     over_injection,
     resource_escape,
@@ -25,3 +26,4 @@ router.include_router(hard_wired.router)
 router.include_router(yield_cleanup.router)
 router.include_router(captive.router)
 router.include_router(resource_escape.router)
+router.include_router(hidden_dependency.router)

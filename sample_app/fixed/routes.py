@@ -7,6 +7,7 @@ from sample_app.fixed import (
     captive,
     dependency_cycle,
     hard_wired,
+    hidden_dependency,
     module_session,
     over_injection,
     resource_escape,
@@ -26,3 +27,4 @@ router.include_router(hard_wired.router)
 router.include_router(yield_cleanup.router)
 router.include_router(captive.router)
 router.include_router(resource_escape.router)
+router.include_router(hidden_dependency.router)

@@ -216,3 +216,23 @@ def test_resource_escape_the_task_works_on_the_requests_session_or_its_own(app, 
         assert review_sessions["given"] == [request_session["session"]] and task_sessions == []
     else:  # the task was given the id only, and opened and closed a session of its own
         assert review_sessions["given"] == [None] and [entry["closed"] for entry in task_sessions] == [True]
+
+
+class FakeRecommender:
+    def suggest(self, title: str, limit: int = 2) -> list[str]:
+        return ["(fake)"]
+
+
+@pytest.mark.parametrize("kind", ["antipatterns", "fixed"])
+def test_hidden_dependency_next_books(client, kind):
+    r = client.get(f"/{kind}/hidden/books/The Dispossessed/next")
+    assert r.json() == {"next": ["A Wizard of Earthsea", "The Left Hand of Darkness"]}
+
+
+def test_hidden_dependency_cannot_be_overridden_but_its_fix_can(app, client):
+    from sample_app.fixed.hidden_dependency import get_recommender
+
+    app.dependency_overrides[get_recommender] = FakeRecommender
+    assert client.get("/fixed/hidden/books/x/next").json() == {"next": ["(fake)"]}
+    # Nothing FastAPI knows of stands for the module-level instance: the bad route still calls the real one.
+    assert client.get("/antipatterns/hidden/books/x/next").json()["next"] != ["(fake)"]

@@ -122,12 +122,20 @@ def test_graph_to_missing_directory_fails_cleanly(project):
 
 def test_rules_and_explain(project):
     listed = run("rules", cwd=project).stdout.splitlines()
-    assert [line.split()[0] for line in listed] == ["DI000", "DI001", "DI002", "DI003", "DI004", "DI005", "DI006", "DI007", "DI008", "DI009", "DI010", "DI011"]
+    assert [line.split()[0] for line in listed] == ["DI000", "DI001", "DI002", "DI003", "DI004", "DI005", "DI006", "DI007", "DI008", "DI009", "DI010", "DI011", "DI012"]
     explained = run("explain", "over-injection", cwd=project).stdout
     assert explained.startswith("# DI002 over-injection (warning)\n")
     assert "- `max-dependencies` (default 7): Most injected parameters allowed on one callable." in explained
-    assert "`app.py` — reported at app.py:20" in explained
-    assert "## Left alone (from the test suite)" in explained
+    assert explained.rstrip().splitlines()[-1] == (
+        "`wirelint explain DI002 --examples` shows the 5 flagged and 6 left-alone snippets it is tested on.")
+    assert "## Left alone" not in explained
+    with_examples = run("explain", "over-injection", "--examples", cwd=project).stdout
+    assert with_examples.startswith(explained.rsplit("\n\n`wirelint explain", 1)[0])
+    assert "`app.py` — reported at app.py:20" in with_examples
+    assert "## Left alone (from the test suite)" in with_examples
+    # What / Why / Example / Use instead fits a screen: ruff's `ruff rule B008` is 54 lines.
+    for code in listed:
+        assert len(run("explain", code.split()[0], cwd=project).stdout.splitlines()) <= 80, code
 
 
 def test_text_format_shows_the_line_and_a_caret(project):
@@ -200,8 +208,8 @@ def test_demo_analyzes_the_sample_app_and_writes_its_graph(tmp_path):
 
     result = run("demo", "-o", "pictures", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
-    assert "Found 21 findings in 60 files" in result.stdout
-    for code in ("DI001", "DI002", "DI003", "DI004", "DI005", "DI006", "DI007", "DI008", "DI009", "DI010", "DI011"):
+    assert "Found 22 findings in 63 files" in result.stdout
+    for code in ("DI001", "DI002", "DI003", "DI004", "DI005", "DI006", "DI007", "DI008", "DI009", "DI010", "DI011", "DI012"):
         assert f"\n{code} " in result.stdout.split("Lessons", 1)[1]
     document = json.loads((tmp_path / "pictures" / "sample_app.graph.json").read_text())
     assert any(node["id"] == "sample_app.main.create_app.<locals>.health" for node in document["nodes"])
@@ -458,7 +466,7 @@ def test_runs_sharing_a_cache_agree_and_a_corrupt_cache_is_rebuilt(tmp_path):
     assert [run.returncode for run in runs] == [1, 1, 1, 1]
     assert len({stdout for stdout, _ in outputs}) == 1 and all(stderr == "" for _, stderr in outputs)
     expected = outputs[0][0]
-    assert expected.splitlines()[-1].startswith("Found 21 findings")
+    assert expected.splitlines()[-1].startswith("Found 22 findings")
     for name in ("facts.pickle", "result.pickle", "findings.pickle"):
         (tmp_path / "shared" / name).write_bytes(b"\x80\x05not a pickle")
     rebuilt = subprocess.run(command, cwd=tmp_path, capture_output=True, text=True)

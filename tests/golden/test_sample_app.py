@@ -20,6 +20,7 @@ EXPECTED = [
     ("DI001", "sample_app/antipatterns/dependency_cycle.py", 34),
     ("DI008", "sample_app/antipatterns/hard_wired.py", 22),
     ("DI008", "sample_app/antipatterns/hard_wired.py", 23),
+    ("DI012", "sample_app/antipatterns/hidden_dependency.py", 20),
     ("DI004", "sample_app/antipatterns/module_session.py", 18),
     ("DI002", "sample_app/antipatterns/over_injection.py", 22),
     ("DI002", "sample_app/antipatterns/over_injection.py", 48),
@@ -63,7 +64,7 @@ def test_graph_shape(index):
     graph = index.graph
     app = "sample_app.main.create_app.<locals>.app"
     mounted = [node.id for node in graph.endpoints() if any(r.app == app for r in graph.routes_of(node.id))]
-    assert len(mounted) == 42
+    assert len(mounted) == 44
     assert [node.id for node in graph.unresolved()] == [
         "unresolved:sample_app.antipatterns.called_dependency:17:get_settings()"
     ]

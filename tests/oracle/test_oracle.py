@@ -145,7 +145,7 @@ def test_sample_app_matches_runtime(worker):
     runtime = worker.document(REPO, "sample_app.main:app")
     static = static_document(REPO, "sample_app", "sample_app.main.create_app.<locals>.app")
     assert compare(static, runtime) == []
-    assert len(static["routes"]) == 42 and len(static["edges"]) > 100
+    assert len(static["routes"]) == 44 and len(static["edges"]) > 100
 
 
 @settings(max_examples=300, derandomize=True, deadline=None,

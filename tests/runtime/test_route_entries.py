@@ -174,7 +174,7 @@ def worker_document(*setup: str) -> dict:
 def test_sample_app_without_fastapis_reader_has_all_its_routes_and_edges():
     """FastAPI 0.137.0 and 0.137.1 lack iter_route_contexts: the old fallback drew 2 routes and 4 edges."""
     without_reader = worker_document("import fastapi.routing", "del fastapi.routing.iter_route_contexts")
-    assert (len(without_reader["routes"]), len(without_reader["edges"])) == (42, 179)
+    assert (len(without_reader["routes"]), len(without_reader["edges"])) == (44, 182)
     assert without_reader == worker_document()
 
 

@@ -505,8 +505,12 @@ def list_rules() -> None:
 
 
 @app.command()
-def explain(code: Annotated[str, typer.Argument(help="A rule code such as DI001, or its name.")]) -> None:
-    """Explain a rule: what it flags, why it hurts, an example and the fix, and the snippets it is tested on."""
+def explain(
+    code: Annotated[str, typer.Argument(help="A rule code such as DI001, or its name.")],
+    examples: Annotated[bool, typer.Option("--examples", help="Also show the snippets the rule is tested on: "
+                                                              "what it flags and the look-alikes it leaves alone.")] = False,
+) -> None:
+    """Explain a rule: what it flags, why it hurts, an example and the fix (with --examples, the tested cases)."""
     from ..rules import all_rules
     from ..rules.base import Invalid
 
@@ -518,10 +522,14 @@ def explain(code: Annotated[str, typer.Argument(help="A rule code such as DI001,
     if rule.options:
         parts += ["", "## Options"]
         parts += [f"- `{option.name}` (default {option.default!r}): {option.help}" for option in rule.options]
-    for title, examples in (("## Flagged (from the test suite)", rule.invalid),
-                            ("## Left alone (from the test suite)", rule.valid)):
+    sections = (("## Flagged (from the test suite)", rule.invalid),
+                ("## Left alone (from the test suite)", rule.valid)) if examples else ()
+    if not examples:
+        parts += ["", f"`wirelint explain {rule.code} --examples` shows the {len(rule.invalid)} flagged and "
+                      f"{len(rule.valid)} left-alone snippets it is tested on."]
+    for title, cases in sections:
         parts += ["", title]
-        for example in examples:
+        for example in cases:
             files = example.files if isinstance(example.files, dict) else {"app.py": example.files}
             lines = ""
             if isinstance(example, Invalid):
@@ -543,7 +551,7 @@ def render_lessons(report) -> str:
     """For each rule the demo found: why it hurts and what to write instead, from the rule's own docs."""
     from ..rules import rule_by_code
 
-    out = ["", "Lessons (`wirelint explain CODE` for the whole text and the tested examples):"]
+    out = ["", "Lessons (`wirelint explain CODE` for the whole text, `--examples` for the tested cases):"]
     for code in report.by_code:
         rule = rule_by_code(code)
         sections = {part.split("\n", 1)[0].strip(): part.split("\n", 1)[1].strip()

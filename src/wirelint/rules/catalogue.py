@@ -13,4 +13,5 @@ from . import (  # noqa: F401
     di009_captive_dependency,
     di010_yield_dependency_cleanup,
     di011_request_resource_escape,
+    di012_hidden_dependency,
 )
