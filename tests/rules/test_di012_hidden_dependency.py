@@ -176,3 +176,41 @@ async def reload():
     return {}
 """
     assert findings(analyze_project, {"app.py": app}) == []
+
+
+def test_an_accessor_imported_inside_the_endpoint_is_reported_where_it_is_called(analyze_project):
+    routes = """\
+from fastapi import APIRouter
+router = APIRouter()
+@router.get("/runs")
+def list_runs():
+    from store import zen_store
+
+    runs = zen_store().list_runs()
+    return runs
+"""
+    assert [(path, line) for path, line, *_ in findings(analyze_project, {"store.py": STORE, "routes.py": routes})
+            ] == [("routes.py", 7)]
+
+
+def test_an_endpoint_other_code_calls_as_a_function_is_left_alone(analyze_project):
+    """open-webui's chat helper awaits the `generate_chat_completion` endpoint itself: a `Depends` parameter
+    would not be resolved on that call, so the suggested fix would break it."""
+    routes = """\
+from fastapi import APIRouter
+from store import zen_store
+router = APIRouter()
+@router.get("/runs")
+def list_runs():
+    return zen_store().list_runs()
+@router.get("/count")
+def count_runs():
+    return len(zen_store().list_runs())
+"""
+    helper = """\
+from routes import list_runs as _list_runs
+def summary():
+    return _list_runs()
+"""
+    files = {"store.py": STORE, "routes.py": routes, "summary.py": helper}
+    assert [(path, line) for path, line, *_ in findings(analyze_project, files)] == [("routes.py", 9)]

@@ -644,23 +644,26 @@ class _FunctionBody:
 
 
     def name_reads(self, qualname: str, module_names: frozenset[str]) -> list[NameRead]:
-        found: dict[str, NameRead] = {}
+        # The import of a name and its uses are kept apart: `from handlers import get_store` says where an
+        # instance comes from, `get_store()` further down is where an accessor is called.
+        found: dict[tuple[str, bool], NameRead] = {}
 
         def add(read: NameRead) -> None:
-            first = found.get(read.path)
+            key = (read.path, read.imported)
+            first = found.get(key)
             if first is None:
-                found[read.path] = read
+                found[key] = read
             elif (read.line, read.column) < (first.line, first.column) or read.called and not first.called:
                 earliest = min(read, first, key=lambda each: (each.line, each.column))
-                found[read.path] = NameRead(qualname, read.path, earliest.line, earliest.column,
-                                            read.called or first.called, earliest.imported)
+                found[key] = NameRead(qualname, read.path, earliest.line, earliest.column,
+                                      read.called or first.called, read.imported)
 
         for node in self.of(ast.Import, ast.ImportFrom):
             for alias in node.names:
                 if alias.name != "*":
                     add(NameRead(qualname, (alias.asname or alias.name).split(".")[0], node.lineno,
                                  node.col_offset + 1, imported=True))
-        imported = {read.path for read in found.values()}
+        imported = {path for path, _ in found}
         wanted = (module_names - self.local_names) | imported | (self.declared_global & module_names)
         if not wanted:
             return []
@@ -674,9 +677,13 @@ class _FunctionBody:
             if dotted is None or dotted.split(".", 1)[0] not in wanted:
                 continue
             add(NameRead(qualname, dotted, node.lineno, node.col_offset + 1, called=id(node) in called))
+        bare_calls = {id(node.func) for node in self.of(ast.Call) if not node.args and not node.keywords}
         for node in self.of(ast.Name):
             if node.id in wanted and id(node) not in inner and isinstance(node.ctx, ast.Load):
-                add(NameRead(qualname, node.id, node.lineno, node.col_offset + 1, called=id(node) in called))
+                is_called = id(node) in called
+                if is_called and (node.id[:1].isupper() or id(node) not in bare_calls):
+                    continue  # `Model(...)` constructs, `helper(x)` computes: a singleton accessor is called bare
+                add(NameRead(qualname, node.id, node.lineno, node.col_offset + 1, called=is_called))
         return sorted(found.values(), key=lambda read: (read.line, read.column, read.path))
 
 

@@ -75,7 +75,8 @@ Settings, loggers, routers, constants, enums, models, engines, session factories
 left alone, and so are plain functions. Function providers are the sanctioned bridge between process-wide
 objects and `Depends` (`def get_orders(): return orders`, `with get_db().session() as s: yield s`): a test
 overrides the provider, so what it reads is never reported. Neither is an accessor's own body, a function that
-sets the global, the composition root, nor test code. A holder that forwards attribute reads (`app.DATABASE` on
+sets the global, an endpoint other code also calls as a plain function (`Depends` would not be resolved
+there), the composition root, nor test code. A holder that forwards attribute reads (`app.DATABASE` on
 an `AppHolder`) and a module other code fills (`state.client`) are DI003's.
 
 ## Why is this bad?
@@ -323,9 +324,13 @@ async def read(key: str):
                 key = (function_id, hidden.id)
                 if key not in found or (read.line, read.column) < (found[key][0].line, found[key][0].column):
                     found[key] = (read, facts.path, hidden)
+        served = request_path_functions(graph)
+        called = called_directly(index, {function_id for function_id, _ in found if function_id in served})
         # One finding per spot: `from app.main import orders, client` hides two services on one line.
         spots: dict[tuple[str, int, int, str], list[tuple[NameRead, Hidden]]] = {}
-        for read, path, hidden in found.values():
+        for (function_id, _), (read, path, hidden) in found.items():
+            if function_id in called:
+                continue  # also a plain function other code calls: a Depends default would not be resolved there
             spots.setdefault((path, read.line, read.column, hidden.kind), []).append((read, hidden))
         for (path, line, column, _), hits in spots.items():
             yield self.report(Location(path, line, column, line, column), sorted(hits, key=lambda hit: hit[1].id))
@@ -349,6 +354,32 @@ async def read(key: str):
                "that returns it" if len(hits) == 1 else
                "receive each as a parameter with Depends, each from a provider that returns it")
         return self.finding(message, location, fix=fix)
+
+
+def called_directly(index: ProjectIndex, functions: set[str]) -> set[str]:
+    """Those of `functions` that other project code (not tests) calls as plain functions: open-webui's chat
+    helper awaits the `generate_chat_completion` endpoint itself, so the endpoint cannot take its services
+    from `Depends` without breaking that caller."""
+    names = {function_id.rsplit(".", 1)[-1] for function_id in functions}
+    resolver = index.resolver
+    found: set[str] = set()
+    for module in sorted(index.sources):
+        facts = index.modules[module]
+        if facts.is_test:
+            continue
+        # `from routers.memories import add_memory as _add_memory`: the names it is called by here
+        local = names | {alias for scope in facts.scopes.values() for alias, binding in scope.bindings.items()
+                         if binding.kind == "import" and binding.target.rsplit(".", 1)[-1] in names}
+        for caller, callee in facts.body_calls:
+            last = callee.attr if isinstance(callee, AttributeExpr) else getattr(callee, "name", None)
+            if last not in local:
+                continue
+            sym = resolver.deref(resolver.resolve_qualified(callee, Ctx(facts.module, caller)))
+            if isinstance(sym, DefSym) and sym.kind == "function":
+                target = f"{sym.module}.{sym.qualname}"
+                if target in functions and target != f"{facts.module}.{caller}":
+                    found.add(target)
+    return found
 
 
 def hands_on(function: FunctionFacts, read: NameRead, hidden: Hidden) -> bool:
