@@ -23,7 +23,7 @@ from .resolve import ModuleSource
 from .workers import internal_error, run_guarded
 
 # Bump when the facts' shape or the collectors' output changes: old cache entries are then ignored.
-FACTS_SCHEMA = 43
+FACTS_SCHEMA = 44
 _PARALLEL_THRESHOLD = 16
 
 

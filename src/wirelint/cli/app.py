@@ -189,7 +189,8 @@ def run_analysis(paths: list[Path] | None, jobs: int | None, no_cache: bool, cac
 def graph(
     paths: PathsArgument = None,
     format: Annotated[GraphFormat, typer.Option("--format", "-f", help="Output format.")] = GraphFormat.json,
-    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Write to this file.")] = None,
+    output: Annotated[Optional[Path], typer.Option("--output", "--output-file", "-o",
+                                                   help="Write to this file.")] = None,
     route: Annotated[Optional[str], typer.Option(
         "--route", help="Only what serves this route: 'GET /items/{item_id}' or '/items'.")] = None,
     focus: Annotated[Optional[str], typer.Option(
@@ -394,7 +395,8 @@ def build_report(index, rules, config=None):
 def check(
     paths: PathsArgument = None,
     format: Annotated[CheckFormat, typer.Option("--format", "-f", help="Output format.")] = CheckFormat.text,
-    output_file: Annotated[Optional[Path], typer.Option("--output-file", "-o", help="Write to this file.")] = None,
+    output_file: Annotated[Optional[Path], typer.Option("--output", "--output-file", "-o",
+                                                        help="Write to this file.")] = None,
     select: Annotated[Optional[list[str]], typer.Option("--select", help="Only these codes (comma-separated).")] = None,
     ignore: Annotated[Optional[list[str]], typer.Option("--ignore", help="Skip these codes (comma-separated).")] = None,
     extend_select: Annotated[Optional[list[str]], typer.Option(
@@ -408,6 +410,12 @@ def check(
         "--write-baseline", help="Record every current finding in this file (and exit 0).")] = None,
     force_exclude: Annotated[bool, typer.Option(
         "--force-exclude", help="Apply exclude and .gitignore to files named on the command line too.")] = False,
+    fix: Annotated[bool, typer.Option("--fix", help="Rewrite the code of fixable findings (safe fixes only), "
+                                                     "then report what is left.")] = False,
+    unsafe_fixes: Annotated[bool, typer.Option(
+        "--unsafe-fixes", help="With --fix or --diff, also apply the fixes that change behaviour on purpose.")] = False,
+    diff: Annotated[bool, typer.Option("--diff", help="Print the fixes as a unified diff and write nothing; exit 1 "
+                                                       "when there is something to fix.")] = False,
     app_reference: AppOption = None,
     app_root: AppRootOption = Path("."),
     jobs: JobsOption = None,
@@ -457,14 +465,26 @@ def check(
         count = len(report.findings)
         typer.echo(f"wirelint: recorded {count} finding{'s' if count != 1 else ''} in {write_baseline}", err=True)
         return
-    if entries is not None:
+
+    def baselined(index, report):
+        if entries is None:
+            return report
         # Entries for files or rules outside this run are neither matched nor fixed: a run on part of the
         # project must not advise rewriting the baseline without them.
         analyzed = {source.display for source in index.sources.values() if index.is_selected(source.display)}
         analyzed.update(path for path, _ in index.unreadable_directories)
         codes = {rule.code for rule in rules}
-        report = apply_baseline(report, entries, lambda code, path: code in codes and path in analyzed
-                                and not config.ignored_in(path, code))
+        return apply_baseline(report, entries, lambda code, path: code in codes and path in analyzed
+                              and not config.ignored_in(path, code))
+
+    report = baselined(index, report)
+
+    def analyze_again():
+        again = run_analysis(paths, jobs, no_cache, cache_dir, config, force_exclude, file_timeout, project_root)
+        return again, baselined(again, build_report(again, rules, config))
+
+    report, fixed, reanalyzed = apply_fixes(report, fix, unsafe_fixes, diff, analyze_again)
+    index = reanalyzed or index
     if format is CheckFormat.sarif:
         root_uri = Path.cwd().absolute().as_uri() + "/"
         text = render_sarif(report, [type(rule) for rule in rules], root_uri, __version__)
@@ -491,8 +511,47 @@ def check(
         else:
             typer.echo(section, err=True, nl=False)  # machine formats stay parseable on stdout
     write_output(text, output_file)
+    if fixed:
+        typer.echo(f"wirelint: fixed {fixed} finding{'s' if fixed != 1 else ''}", err=True)
     if report.findings and not exit_zero:
         raise typer.Exit(1)
+
+
+def apply_fixes(report, fix: bool, unsafe: bool, diff: bool, analyze_again):
+    """`--diff`: print what the fixes would change and exit. `--fix`: rewrite the files (atomically), analyze
+    again and return the report of what is left, the number of findings fixed and the new index. Without
+    either: mark the report's fixable findings."""
+    import dataclasses
+
+    from ..fixes import plan_fixes
+
+    def read(path: str) -> str | None:
+        try:
+            with open(path, encoding="utf-8", newline="") as stream:
+                return stream.read()
+        except (OSError, UnicodeDecodeError):
+            return None
+
+    plans, applicability = plan_fixes(report.findings, read, unsafe)
+    if diff:
+        for plan in plans:
+            typer.echo(plan.diff(), nl=False)
+        count = sum(len(plan.fixed) for plan in plans)
+        typer.echo(f"wirelint: {count} fix{'es' if count != 1 else ''} in {len(plans)} "
+                   f"file{'s' if len(plans) != 1 else ''} (nothing written)", err=True)
+        raise typer.Exit(1 if plans else 0)
+    if fix and plans:
+        for plan in plans:
+            write_output(plan.after.encode("utf-8"), Path(plan.path))
+        reanalyzed, after = analyze_again()
+        fixed = len(report.findings) - len(after.findings)
+        _, applicability = plan_fixes(after.findings, read, unsafe)
+        report = after
+    else:
+        fixed, reanalyzed = 0, None
+    marked = tuple(dataclasses.replace(f, fixable=applicability[f]) if f in applicability else f
+                   for f in report.findings)
+    return dataclasses.replace(report, findings=marked), max(fixed, 0), reanalyzed
 
 
 @app.command("rules")

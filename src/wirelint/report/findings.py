@@ -52,6 +52,7 @@ def render_json(report: Report) -> str:
                     {"path": r.location.path, "line": r.location.line, "message": r.message} for r in f.related
                 ],
                 "fix": f.fix,
+                "fixable": f.fixable,
             }
             for f in report.findings
         ],
@@ -113,10 +114,21 @@ def render_text(report: Report, *, summary: bool = True, color: bool = False) ->
                                         f"{related.location.line}: {visible(related.message)}"))
         if f.fix is not None:
             console.print(Text.assemble(("  help: ", "bold cyan"), visible(f.fix)))
+        if f.fixable is not None:
+            how = "--fix" if f.fixable == "safe" else "--fix --unsafe-fixes"
+            console.print(Text.assemble(("  fix: ", "bold green"), f"`wirelint check {how}` rewrites it"))
         console.print()
     if summary:
-        console.print(Text(_summary_line(report), style="bold"))
+        console.print(Text(_summary_line(report) + _fixable_line(report), style="bold"))
     return buffer.getvalue()
+
+
+def _fixable_line(report: Report) -> str:
+    safe = sum(1 for f in report.findings if f.fixable == "safe")
+    unsafe = sum(1 for f in report.findings if f.fixable == "unsafe")
+    if safe:
+        return f"\n{safe} fixable with `--fix`" + (f" ({unsafe} more with `--unsafe-fixes`)" if unsafe else "") + "."
+    return f"\n{unsafe} fixable with `--fix --unsafe-fixes`." if unsafe else ""
 
 
 _SUPPRESSION_RE = re.compile(r"#\s*wirelint:\s*ignore(?:\[(?P<codes>[A-Za-z0-9_,\s]*)\])?")

@@ -26,7 +26,9 @@ class Finding:
     message: str
     location: Location
     related: tuple[Related, ...] = ()
-    fix: str | None = None
+    fix: str | None = None  # the help line: how to fix it by hand
+    # whether `check --fix` rewrites it: "safe", "unsafe" (with --unsafe-fixes), None (by hand only)
+    fixable: str | None = None
 
     def sort_key(self) -> tuple:
         return (self.location.path, self.location.line, self.location.column, self.code, self.message)
