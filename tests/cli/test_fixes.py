@@ -110,3 +110,12 @@ def test_diff_writes_nothing_and_fix_rewrites_then_reports_what_is_left(tmp_path
     assert rest.returncode == 0 and rest.stderr == "wirelint: fixed 2 findings\n"
     assert (tmp_path / "report.txt").read_text().startswith("All clear: 1 file checked")
     assert run(*base, "--diff", "--unsafe-fixes", cwd=tmp_path).returncode == 0
+
+
+def test_the_cli_knows_which_codes_are_fixable_without_loading_libcst():
+    from wirelint import fixes
+    from wirelint.cli.app import FIXABLE_CODES
+
+    assert FIXABLE_CODES == fixes.FIXABLE_CODES
+    code = "import sys, wirelint.cli.app; print('libcst' in sys.modules)"
+    assert subprocess.run([sys.executable, "-c", code], capture_output=True, text=True).stdout == "False\n"
