@@ -16,6 +16,7 @@ from ..analyzer.models import (
     NameRead,
     OtherExpr,
     SubscriptExpr,
+    render,
 )
 from ..analyzer.project import ProjectIndex
 from ..analyzer.resolve import Ctx, DefSym, ExternalSym, ModuleSym, Resolver, VarSym
@@ -296,35 +297,31 @@ async def read(key: str):
     def check(self, index: ProjectIndex) -> Iterator[Finding]:
         graph = index.graph
         resolver = index.resolver
-        request_path: set[str] | None = None
+        served = request_path_functions(graph)
+        request_path = follow_calls(index, served) if self.settings["follow-calls"] else served
         judge = _Judge(index)
         found: dict[tuple[str, str], tuple[NameRead, str, Hidden]] = {}
         for name in sorted(index.sources):
             facts = index.modules[name]
             if facts.is_test or not facts.name_reads:
                 continue
+            # Cheap questions first: most reads are in functions FastAPI never runs, and resolving is not cheap.
+            owners = {write.function for write in facts.global_writes if write.declared_global}
             for read in facts.name_reads:
-                function = facts.functions.get(read.function)
-                if function is None:
-                    continue
-                hidden = judge.hidden(facts.module, read)
-                if hidden is None:
-                    continue
                 function_id = f"{facts.module}.{read.function}"
-                if request_path is None:
-                    request_path = request_path_functions(graph)
-                    if self.settings["follow-calls"]:
-                        request_path = follow_calls(index, request_path)
-                if function_id not in request_path or function_id == hidden.id or judge.owns(facts, function):
-                    continue
+                function = facts.functions.get(read.function)
+                if function is None or function_id not in request_path or read.function in owners:
+                    continue  # a function that sets the global with `global` manages it, not depends on it
                 if function_id in graph and graph.node(function_id).kind in ("provider", "factory"):
                     continue  # the bridge: a test overrides the provider, whatever it reads
-                if hands_on(function, read, hidden) or is_composition_root(resolver, facts, function.qualname, graph):
+                hidden = judge.hidden(facts.module, read)
+                if hidden is None or function_id == hidden.id or hands_on(function, read, hidden):
+                    continue
+                if is_composition_root(resolver, facts, function.qualname, graph):
                     continue
                 key = (function_id, hidden.id)
                 if key not in found or (read.line, read.column) < (found[key][0].line, found[key][0].column):
                     found[key] = (read, facts.path, hidden)
-        served = request_path_functions(graph)
         called = called_directly(index, {function_id for function_id, _ in found if function_id in served})
         # One finding per spot: `from app.main import orders, client` hides two services on one line.
         spots: dict[tuple[str, int, int, str], list[tuple[NameRead, Hidden]]] = {}
@@ -388,20 +385,11 @@ def hands_on(function: FunctionFacts, read: NameRead, hidden: Hidden) -> bool:
     for returned in function.returns:
         if read.called:
             if hidden.kind == "accessor" and isinstance(returned, CallExpr) and not returned.args \
-                    and not returned.keywords and _dotted(returned.func) == read.path:
+                    and not returned.keywords and render(returned.func) == read.path:
                 return True
-        elif _dotted(returned) == read.path:
+        elif isinstance(returned, (NameExpr, AttributeExpr)) and render(returned) == read.path:
             return True
     return False
-
-
-def _dotted(expr: Expr | None) -> str | None:
-    if isinstance(expr, NameExpr):
-        return expr.name
-    if isinstance(expr, AttributeExpr):
-        inner = _dotted(expr.value)
-        return f"{inner}.{expr.attr}" if inner is not None else None
-    return None
 
 
 def _parameter(cls: str) -> str:
@@ -422,7 +410,6 @@ class _Judge:
         self.resolver: Resolver = index.resolver
         self._instances: dict[str, Hidden | None] = {}
         self._accessors: dict[str, Hidden | None] = {}
-        self._global_owners: dict[str, set[str]] = {}
 
     def hidden(self, module: str, read: NameRead) -> Hidden | None:
         resolver = self.resolver
@@ -548,11 +535,6 @@ class _Judge:
         if len(classes) != 1:
             return None
         return Hidden(key, "accessor", classes.pop(), sym.qualname)
-
-    def owns(self, facts, function: FunctionFacts) -> bool:
-        """A function that sets a module-level name with `global` (an initialiser or a lazy accessor): it
-        manages the object rather than depending on it."""
-        return any(write.function == function.qualname and write.declared_global for write in facts.global_writes)
 
 
 def _is_none(expr: Expr) -> bool:
